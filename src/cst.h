@@ -137,6 +137,11 @@ struct dffix_doc {
 	size_t line_count;
 	dfx_diag_list diags;
 	int fatal;           /* the input was rejected as a whole (NUL bytes); one ERROR node */
+	/* `# dffix global ignore=...` and `# hadolint global ignore=...` names,
+	 * collected once by suppress.c. */
+	int globals_scanned;
+	const char **global_ignores;
+	size_t global_ignore_count;
 };
 
 /* Section - Traversal and edits */

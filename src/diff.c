@@ -59,6 +59,12 @@ struct diff {
 	uint64_t work, budget;
 };
 
+struct line_class {
+	uint64_t hash;
+	const char *line; /* the first line seen of the class */
+	size_t len;
+};
+
 struct change {
 	lin line0, line1;     /* window indices of the first deleted/inserted line */
 	lin deleted, inserted;
@@ -197,20 +203,39 @@ static uint64_t hash_bytes(const char *s, size_t n)
 	return h;
 }
 
-/* Step 2: gives each region line the number of its class of equal lines. */
+struct classes {
+	lin *slot;    /* open addressing: a class number, 0 = empty */
+	size_t cap;   /* a power of two, at least twice the class count */
+	DFX_ARRAY(struct line_class) items; /* class c is items[c - 1] */
+};
+
+/* Doubles the slot table; classes keep their numbers. */
+static int grow_classes(struct classes *t)
+{
+	size_t cap = t->cap ? t->cap * 2 : 1024;
+	lin *slot = zalloc_array(cap, sizeof *slot);
+	if (!slot)
+		return DFFIX_ENOMEM;
+	for (size_t c = 0; c < t->items.len; c++) {
+		size_t s = (size_t)t->items.items[c].hash & (cap - 1);
+		while (slot[s] != 0)
+			s = (s + 1) & (cap - 1);
+		slot[s] = (lin)c + 1;
+	}
+	dfx_free(t->slot);
+	t->slot = slot;
+	t->cap = cap;
+	return 0;
+}
+
+/* Step 2: gives each region line the number of its class of equal lines.
+ * The table grows with the classes, not the lines: a huge file of few
+ * distinct lines stays small. */
 static int classify(struct diff *d, lin *nclass)
 {
-	size_t total = (size_t)d->f[0].n + (size_t)d->f[1].n;
-	size_t cap = 16;
-	while (cap < 2 * total)
-		cap *= 2;
-	lin *slot = zalloc_array(cap, sizeof *slot);
-	uint64_t *chash = alloc_array(total + 1, sizeof *chash);
-	const char **cline = alloc_array(total + 1, sizeof *cline);
-	size_t *clen = alloc_array(total + 1, sizeof *clen);
+	struct classes t = {NULL, 0, DFX_ARRAY_INIT};
 	int error = DFFIX_ENOMEM;
-	lin next = 1;
-	if (!slot || !chash || !cline || !clen)
+	if (grow_classes(&t) < 0)
 		goto cleanup;
 
 	for (int k = 0; k < 2; k++) {
@@ -219,31 +244,35 @@ static int classify(struct diff *d, lin *nclass)
 		if (!f->equiv)
 			goto cleanup;
 		for (lin i = 0; i < f->n; i++) {
-			const char *line = f->text + f->start[f->roff + i];
-			size_t len = f->start[f->roff + i + 1] - f->start[f->roff + i];
-			uint64_t h = hash_bytes(line, len);
-			size_t s = (size_t)h & (cap - 1);
+			struct line_class lc;
+			lc.line = f->text + f->start[f->roff + i];
+			lc.len = f->start[f->roff + i + 1] - f->start[f->roff + i];
+			lc.hash = hash_bytes(lc.line, lc.len);
+			size_t s = (size_t)lc.hash & (t.cap - 1);
 			lin c;
-			while ((c = slot[s]) != 0 &&
-			       !(chash[c] == h && clen[c] == len && memcmp(cline[c], line, len) == 0))
-				s = (s + 1) & (cap - 1);
+			while ((c = t.slot[s]) != 0) {
+				const struct line_class *o = &t.items.items[c - 1];
+				if (o->hash == lc.hash && o->len == lc.len &&
+				    memcmp(o->line, lc.line, lc.len) == 0)
+					break;
+				s = (s + 1) & (t.cap - 1);
+			}
 			if (c == 0) {
-				c = next++;
-				slot[s] = c;
-				chash[c] = h;
-				cline[c] = line;
-				clen[c] = len;
+				if (DFX_ARRAY_PUSH(&t.items, lc) < 0)
+					goto cleanup;
+				c = (lin)t.items.len;
+				t.slot[s] = c;
+				if (t.items.len * 2 > t.cap && grow_classes(&t) < 0)
+					goto cleanup;
 			}
 			f->equiv[i] = c;
 		}
 	}
-	*nclass = next;
+	*nclass = (lin)t.items.len + 1;
 	error = 0;
 cleanup:
-	dfx_free(slot);
-	dfx_free(chash);
-	dfx_free(cline);
-	dfx_free(clen);
+	dfx_free(t.slot);
+	DFX_ARRAY_FREE(&t.items);
 	return error;
 }
 
@@ -797,7 +826,7 @@ int dfx_diff_unified(dffix_buf *out, const char *a, size_t alen, const char *b, 
 		d.too_expensive <<= 1;
 	if (d.too_expensive < 4096)
 		d.too_expensive = 4096;
-	d.budget = ((uint64_t)1 << 26) + 32 * (uint64_t)diags;
+	d.budget = ((uint64_t)1 << 29) + 16 * (uint64_t)diags;
 
 	error = compare(&d);
 	/* fdiag was moved to diagonal 0; move it back before freeing. */

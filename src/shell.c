@@ -52,6 +52,10 @@ enum cstate {
 
 enum redir { R_NONE = 0, R_PLAIN, R_HEREDOC, R_HEREDOC_STRIP };
 
+/* Real scripts nest a few levels; past this the scanner gives up (a syntax
+ * error) rather than spend memory on pathological input. */
+#define MAX_NESTING 1000
+
 struct frame {
 	unsigned char kind, hs, cs, redir;
 	unsigned char has_cmd;    /* a command slot is reserved */
@@ -101,6 +105,7 @@ struct scanner {
 	int has_comment;
 	uint32_t comment_start, comment_end;
 	int oom;
+	int too_deep;
 };
 
 static int is_name_start(char c)
@@ -135,27 +140,25 @@ static int span_eq(const char *s, size_t n, const char *lit)
 }
 
 /* Arena-backed growable arrays: the old copy stays in the arena, so the
- * total waste is bounded by the final size. */
-static int grow(struct scanner *s, void **items, size_t *cap, size_t len, size_t elem)
+ * total waste is bounded by the final size. Returns the new array, or the
+ * old one with s->oom set. */
+static void *grow(struct scanner *s, void *items, size_t *cap, size_t len, size_t elem)
 {
 	size_t ncap = *cap ? *cap * 2 : 16;
-	if (ncap > SIZE_MAX / elem / 2) {
-		s->oom = 1;
-		return -1;
-	}
-	void *p = dfx_arena_alloc(s->arena, ncap * elem);
+	void *p = ncap <= SIZE_MAX / elem / 2 ? dfx_arena_alloc(s->arena, ncap * elem) : NULL;
 	if (!p) {
 		s->oom = 1;
-		return -1;
+		return items;
 	}
 	if (len)
-		memcpy(p, *items, len * elem);
-	*items = p;
+		memcpy(p, items, len * elem);
 	*cap = ncap;
-	return 0;
+	return p;
 }
 
-#define ENSURE(s, arr, n, cap) ((n) < (cap) || grow((s), (void **)&(arr), &(cap), (n), sizeof(*(arr))) == 0)
+/* Makes room for one more item; 0 when out of memory. */
+#define ENSURE(s, arr, n, cap)                                                                  \
+	((n) < (cap) || ((arr) = grow((s), (arr), &(cap), (n), sizeof(*(arr))), !(s)->oom))
 
 static struct frame *top(struct scanner *s)
 {
@@ -174,6 +177,10 @@ static void syntax_error(struct scanner *s, uint32_t pos)
 static size_t push_frame(struct scanner *s, enum fkind kind, uint32_t limit, unsigned depth, unsigned cflags,
 			 size_t owner)
 {
+	if (s->nfr >= MAX_NESTING) {
+		s->too_deep = 1;
+		return (size_t)-1;
+	}
 	if (!ENSURE(s, s->fr, s->nfr, s->fcap))
 		return (size_t)-1;
 	size_t idx = s->nfr++;
@@ -230,9 +237,11 @@ static void begin_cmd(struct scanner *s, struct frame *f, uint32_t pos)
 static void finish_cmd(struct scanner *s, struct frame *f, dfx_sh_sep sep)
 {
 	size_t n = s->npend - f->wbase;
-	while (s->nwords + n > s->wcap)
-		if (grow(s, (void **)&s->words, &s->wcap, s->nwords, sizeof(*s->words)) < 0)
+	while (s->nwords + n > s->wcap) {
+		s->words = grow(s, s->words, &s->wcap, s->nwords, sizeof(*s->words));
+		if (s->oom)
 			return;
+	}
 	dfx_sh_cmd *c = &s->cmds[f->cmd];
 	c->end = f->cmd_end;
 	c->sep = sep;
@@ -739,6 +748,8 @@ static void end_word(struct scanner *s, uint32_t end)
 			return;
 		syntax_error(s, start);
 		begin_cmd(s, f, start);
+		if (s->oom)
+			return;
 		break;
 	case H_CASE_WORD:
 		push_word(s, start, end, flags);
@@ -1305,6 +1316,12 @@ static void run(struct scanner *s)
 			i = scan_cmdlevel(s, i);
 			break;
 		}
+		if (s->too_deep) {
+			/* Give up: close every open frame as if the text ended. */
+			s->too_deep = 0;
+			syntax_error(s, i);
+			i = s->len;
+		}
 	}
 }
 
@@ -1512,10 +1529,15 @@ static const char *simple_state_change(const dfx_sh_cmd *c, const dfx_sh_word *w
 	if (assigned && is_special_builtin(name))
 		return "variable assignment before a special builtin";
 	if (strcmp(name, "printf") == 0) {
+		/* Only options count: `printf '%s' -v` prints "-v". */
 		char opt[32];
-		for (; k < n; k++) {
+		for (k = next_arg(w, k, n); k < n; k = next_arg(w, k + 1, n)) {
 			long ol = short_value(text, &w[k], opt, sizeof(opt));
-			if (ol >= 2 && opt[0] == '-' && opt[1] == 'v')
+			if (ol == -1)
+				return "`printf` may set a variable";
+			if (ol < 2 || opt[0] != '-' || strcmp(opt, "--") == 0)
+				break;
+			if (opt[1] == 'v')
 				return "`printf -v` sets a variable";
 		}
 	}

@@ -1,0 +1,143 @@
+/* passes.c - the pass registry, the shared helpers of pass.h, and
+ * dffix_doc_fix(). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "alloc.h"
+#include "pass.h"
+#include "suppress.h"
+
+/* DESIGN.md's order: pins first (other passes match image names), then
+ * cleanups inside RUNs before RUNs move or merge, the user fix-up last. The
+ * two modernisations only touch ENV and MAINTAINER. */
+static const dfx_pass *const registry[] = {
+	&dfx_pass_env_key_value, &dfx_pass_maintainer, &dfx_pass_pin_tag,      &dfx_pass_pkg_clean,
+	&dfx_pass_cache_order,   &dfx_pass_merge_run,  &dfx_pass_arbitrary_uid,
+};
+
+const dfx_pass *const *dfx_passes(size_t *count)
+{
+	*count = sizeof(registry) / sizeof(registry[0]);
+	return registry;
+}
+
+const dfx_pass *dfx_pass_by_name(const char *name, size_t len)
+{
+	for (size_t i = 0; i < sizeof(registry) / sizeof(registry[0]); i++) {
+		const dfx_pass *p = registry[i];
+		if ((strlen(p->name) == len && !strncasecmp(p->name, name, len)) ||
+		    (strlen(p->rule_id) == len && !strncasecmp(p->rule_id, name, len)))
+			return p;
+	}
+	return NULL;
+}
+
+static int add(dfx_pass_ctx *ctx, dffix_diag_kind kind, const dfx_pass *pass, const dfx_node *at, const char *fmt,
+	       va_list ap)
+{
+	char msg[1024];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	uint32_t off = at ? dfx_node_input_offset(at) : 0;
+	uint32_t end = off;
+	if (at && !at->synthesized) {
+		/* Point at the instruction's first line, not its whole body. */
+		end = at->kind == DFX_NODE_INSTRUCTION && at->segment_count ? at->segments[0].eol_start : at->end;
+	}
+	dffix_severity sev = kind == DFFIX_DIAG_REFUSED ? DFFIX_SEV_INFO : pass->severity;
+	return dfx_doc_add_diag(ctx->doc, kind, sev, pass->rule_id, pass->name, 1, off, end, "%s", msg);
+}
+
+int dfx_pass_applied(dfx_pass_ctx *ctx, const dfx_pass *pass, const dfx_node *at, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int error = add(ctx, DFFIX_DIAG_APPLIED, pass, at, fmt, ap);
+	va_end(ap);
+	ctx->changed = 1;
+	return error;
+}
+
+int dfx_pass_refused(dfx_pass_ctx *ctx, const dfx_pass *pass, const dfx_node *at, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int error = add(ctx, DFFIX_DIAG_REFUSED, pass, at, fmt, ap);
+	va_end(ap);
+	return error;
+}
+
+int dfx_pass_suppressed(dfx_pass_ctx *ctx, const dfx_pass *pass, const dfx_node *node)
+{
+	return dfx_suppressed(ctx->doc, node, pass->rule_id, pass->name, pass->aliases);
+}
+
+const char *dfx_pass_eol(const dfx_pass_ctx *ctx)
+{
+	return ctx->doc->crlf ? "\r\n" : "\n";
+}
+
+int dfx_pass_replace(dfx_pass_ctx *ctx, dfx_node *first, dfx_node *last, const char *text, size_t len,
+		     dfx_node **new_first)
+{
+	dfx_node *nf, *nl;
+	int error = dfx_cst_parse_fragment(&nf, &nl, ctx->doc, text, len);
+	if (error < 0)
+		return error;
+	dfx_node *after = last->next;
+	for (dfx_node *n = first; n;) {
+		dfx_node *next = n->next;
+		int stop = n == last;
+		dfx_cst_unlink(ctx->doc, n);
+		if (stop)
+			break;
+		n = next;
+	}
+	dfx_cst_insert_chain_before(ctx->doc, after, nf, nl);
+	if (new_first)
+		*new_first = nf;
+	return 0;
+}
+
+int dfx_pass_insert(dfx_pass_ctx *ctx, dfx_node *before, const char *text, size_t len, dfx_node **new_first)
+{
+	dfx_node *nf, *nl;
+	int error = dfx_cst_parse_fragment(&nf, &nl, ctx->doc, text, len);
+	if (error < 0)
+		return error;
+	dfx_cst_insert_chain_before(ctx->doc, before, nf, nl);
+	if (new_first)
+		*new_first = nf;
+	return 0;
+}
+
+int dffix_doc_fix(int *changed, dffix_doc *doc, const dffix_options *opts)
+{
+	dffix_options defaults = DFFIX_OPTIONS_INIT;
+	if (!opts)
+		opts = &defaults;
+	if (changed)
+		*changed = 0;
+	if (opts->version != DFFIX_OPTIONS_VERSION)
+		return DFFIX_EINVAL;
+	if (dffix_doc_has_errors(doc))
+		return DFFIX_EPARSE;
+	int error = 0;
+	for (size_t i = 0; i < sizeof(registry) / sizeof(registry[0]); i++) {
+		const dfx_pass *pass = registry[i];
+		if (!(opts->fix & pass->fix_bit))
+			continue;
+		dfx_pass_ctx ctx;
+		memset(&ctx, 0, sizeof(ctx));
+		ctx.doc = doc;
+		ctx.opts = opts;
+		if ((error = dfx_stages_compute(&ctx.stages, doc)) < 0)
+			return error;
+		if ((error = pass->run(&ctx, pass)) < 0)
+			return error;
+		if (ctx.changed && changed)
+			*changed = 1;
+	}
+	return 0;
+}

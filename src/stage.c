@@ -1,0 +1,169 @@
+#include "stage.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "instr.h"
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r';
+}
+
+/* The i-th blank-separated word of a span. */
+static int nth_word(const char *s, dfx_span a, int i, dfx_span *out)
+{
+	uint32_t p = a.start;
+	for (int k = 0;; k++) {
+		while (p < a.end && is_blank(s[p]))
+			p++;
+		if (p >= a.end)
+			return 0;
+		uint32_t w = p;
+		while (p < a.end && !is_blank(s[p]))
+			p++;
+		if (k == i) {
+			*out = (dfx_span){w, p};
+			return 1;
+		}
+	}
+}
+
+static int flag_value(const dfx_instr *in, const char *name, const char **value)
+{
+	size_t n = strlen(name);
+	for (size_t i = 0; i < in->flag_count; i++) {
+		const char *f = in->flag_values[i];
+		if (!strncmp(f, name, n) && f[n] == '=') {
+			*value = f + n + 1;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+const dfx_stage *dfx_stages_lookup(const dfx_stages *stages, const char *name, size_t len)
+{
+	for (size_t i = 0; i < stages->count; i++) {
+		const dfx_stage *st = &stages->items[i];
+		if (st->name && strlen(st->name) == len && !strncasecmp(st->name, name, len))
+			return st;
+	}
+	size_t idx = 0;
+	if (len == 0)
+		return NULL;
+	for (size_t i = 0; i < len; i++) {
+		if (name[i] < '0' || name[i] > '9')
+			return NULL;
+		idx = idx * 10 + (size_t)(name[i] - '0');
+		if (idx > stages->count)
+			return NULL;
+	}
+	return idx < stages->count ? &stages->items[idx] : NULL;
+}
+
+static void mark_used(dfx_stages *stages, const char *v, size_t n)
+{
+	const dfx_stage *st = dfx_stages_lookup(stages, v, n);
+	if (st)
+		((dfx_stage *)st)->used_by_copy = 1;
+}
+
+int dfx_stages_compute(dfx_stages *out, dffix_doc *doc)
+{
+	size_t n = 0;
+	for (dfx_node *node = doc->first; node; node = node->next)
+		if (node->kind == DFX_NODE_INSTRUCTION && node->instr.keyword == DFX_KW_FROM)
+			n++;
+	out->count = n;
+	out->items = n ? dfx_arena_alloc(&doc->arena, n * sizeof(dfx_stage)) : NULL;
+	if (n && !out->items)
+		return DFFIX_ENOMEM;
+	size_t i = 0;
+	for (dfx_node *node = doc->first; node; node = node->next) {
+		if (node->kind == DFX_NODE_INSTRUCTION && node->instr.keyword == DFX_KW_FROM) {
+			dfx_stage *st = &out->items[i];
+			st->from = node;
+			st->index = i;
+			dfx_span w;
+			const dfx_instr *in = &node->instr;
+			if (nth_word(node->logical, in->args, 0, &w))
+				st->base = dfx_arena_strndup(&doc->arena, node->logical + w.start, w.end - w.start);
+			dfx_span as, name;
+			if (nth_word(node->logical, in->args, 1, &as) && as.end - as.start == 2 &&
+			    !strncasecmp(node->logical + as.start, "as", 2) &&
+			    nth_word(node->logical, in->args, 2, &name)) {
+				char *nm = dfx_arena_strndup(&doc->arena, node->logical + name.start,
+							     name.end - name.start);
+				if (!nm)
+					return DFFIX_ENOMEM;
+				for (char *c = nm; *c; c++)
+					if (*c >= 'A' && *c <= 'Z')
+						*c = (char)(*c + 32);
+				st->name = nm;
+			}
+			if (i > 0)
+				out->items[i - 1].last = node->prev;
+			i++;
+		}
+	}
+	if (n)
+		out->items[n - 1].last = doc->last;
+	/* Stage references: FROM <stage>, COPY --from=<stage>, RUN --mount=from=<stage>. */
+	for (size_t k = 0; k < n; k++) {
+		dfx_stage *st = &out->items[k];
+		if (st->base) {
+			dfx_stages prior = {out->items, k};
+			st->base_is_stage = dfx_stages_lookup(&prior, st->base, strlen(st->base)) != NULL;
+		}
+		for (dfx_node *node = st->from; node; node = node->next) {
+			const dfx_instr *in = dfx_node_instr(node, 1);
+			if (in && in->keyword == DFX_KW_COPY) {
+				const char *v;
+				if (flag_value(in, "--from", &v))
+					mark_used(out, v, strlen(v));
+			}
+			if (in && in->keyword == DFX_KW_RUN) {
+				for (size_t f = 0; f < in->flag_count; f++) {
+					const char *fv = in->flag_values[f];
+					const char *p = strstr(fv, "from=");
+					if (!strncmp(fv, "--mount=", 8) && p && (p == fv + 8 || p[-1] == ',')) {
+						size_t len = strcspn(p + 5, ",");
+						mark_used(out, p + 5, len);
+					}
+				}
+			}
+			if (node == st->last)
+				break;
+		}
+	}
+	/* The final image holds the last stage and its FROM ancestors. */
+	if (n) {
+		out->items[n - 1].is_final = 1;
+		dfx_stage *st = &out->items[n - 1];
+		while (st) {
+			st->in_final = 1;
+			dfx_stages prior = {out->items, st->index};
+			const dfx_stage *parent = st->base_is_stage && st->base
+							  ? dfx_stages_lookup(&prior, st->base, strlen(st->base))
+							  : NULL;
+			st = (dfx_stage *)parent;
+		}
+	}
+	return 0;
+}
+
+const dfx_stage *dfx_stages_find(const dfx_stages *stages, const dfx_node *node)
+{
+	const dfx_stage *found = NULL;
+	for (size_t i = 0; i < stages->count; i++) {
+		const dfx_stage *st = &stages->items[i];
+		for (const dfx_node *n = st->from; n; n = n->next) {
+			if (n == node)
+				return st;
+			if (n == st->last)
+				break;
+		}
+	}
+	return found;
+}

@@ -1,0 +1,35 @@
+/* stage.h - build stages: which FROM starts each, their names, and whether
+ * they end up in the final image. Passes and lint rules share this view. */
+#ifndef DFX_STAGE_H
+#define DFX_STAGE_H
+
+#include "cst.h"
+
+typedef struct dfx_stage {
+	dfx_node *from;       /* the FROM node (NULL for the global ARG section) */
+	dfx_node *last;       /* last node of the stage (before the next FROM) */
+	const char *name;     /* `AS name` lower-cased, or NULL */
+	const char *base;     /* the image argument of FROM, NUL-terminated */
+	size_t index;         /* 0-based among FROM stages */
+	int is_final;         /* the last stage */
+	int in_final;         /* the final image contains its layers: it is the final
+				 stage or an ancestor through FROM <stage> */
+	int used_by_copy;     /* some COPY --from / RUN --mount=from names it */
+	int base_is_stage;    /* FROM names an earlier stage */
+} dfx_stage;
+
+typedef struct dfx_stages {
+	dfx_stage *items;
+	size_t count;
+} dfx_stages;
+
+/* Computes the stages of the document's current tree (arena-allocated). */
+int dfx_stages_compute(dfx_stages *out, dffix_doc *doc);
+
+/* The stage holding `node`, or NULL before the first FROM. */
+const dfx_stage *dfx_stages_find(const dfx_stages *stages, const dfx_node *node);
+
+/* The stage named `name` (case-insensitive) or with that index ("0"). */
+const dfx_stage *dfx_stages_lookup(const dfx_stages *stages, const char *name, size_t len);
+
+#endif
