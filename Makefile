@@ -15,7 +15,7 @@ LDLIBS = -lpcre2-8 -lyaml -leditorconfig -lpthread
 
 # The library: one job per file (see ../shared/docs/DESIGN.md).
 LIB_SRCS = src/arena.c src/buf.c src/doc.c src/parser.c src/instr.c src/printer.c src/dump.c \
-	src/json_out.c src/fileio.c src/walk.c src/config.c src/imageref.c src/diff.c \
+	src/json_out.c src/fileio.c src/walk.c src/config.c src/imageref.c src/diff.c src/shell.c \
 	src/stage.c src/suppress.c src/passes.c src/pass_pin_tag.c src/pass_pkg_clean.c src/pass_cache_order.c \
 	src/pass_merge_run.c src/pass_arbitrary_uid.c src/pass_env_key_value.c src/pass_maintainer.c
 CLI_SRCS = src/main.c

@@ -602,9 +602,9 @@ static enum rword reserved(const char *w, size_t n)
 	return RW_NONE;
 }
 
-/* Opens the compound command of reserved word rw (or `(`) in frame fi,
- * whose current command becomes the unit (or is the function it is the body
- * of). */
+/* Opens a compound command (frame kind `kind`) in frame fi. The current
+ * command of fi becomes its unit, or stays the function definition whose
+ * body this is. */
 static void open_compound(struct scanner *s, size_t fi, enum fkind kind, dfx_sh_kind ckind, uint32_t end)
 {
 	struct frame *f = &s->fr[fi];
