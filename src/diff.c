@@ -35,6 +35,11 @@
 typedef ptrdiff_t lin;
 #define LIN_MAX PTRDIFF_MAX
 
+/* The search's per-line arrays hold 32-bit values, halving their memory;
+ * a region of INT32_MAX lines or more skips the search (see below). */
+typedef int32_t ix;
+#define IX_MAX INT32_MAX
+
 /* One side of the comparison. "Window" lines are the region plus up to
  * `context` identical lines on each side of it, all that hunks can print. */
 struct file {
@@ -43,18 +48,18 @@ struct file {
 	lin wn;         /* lines in the window */
 	lin roff;       /* window index of the region's first line */
 	lin n;          /* lines in the region, the part that is compared */
-	lin *equiv;     /* class of each region line, from 1 */
+	ix *equiv;      /* class of each region line, from 1 */
 	char *flags;    /* n + 2 bytes; changed == flags + 1 */
 	char *changed;  /* 1 = deleted/inserted; changed[-1] and changed[n] stay 0 */
-	lin *kept;      /* classes of the lines the search sees (not discarded) */
-	lin *realindex; /* region index of each kept line */
+	ix *kept;       /* classes of the lines the search sees (not discarded) */
+	ix *realindex;  /* region index of each kept line */
 	lin nkept;
 };
 
 struct diff {
 	struct file f[2];
 	lin base;          /* 0-based file line number of window line 0, same in both */
-	lin *fdiag, *bdiag; /* indexed by diagonal, from -(nkept1 + 1) to nkept0 + 1 */
+	ix *fdiag, *bdiag;  /* indexed by diagonal, from -(nkept1 + 1) to nkept0 + 1 */
 	lin too_expensive;
 	uint64_t work, budget;
 };
@@ -204,7 +209,7 @@ static uint64_t hash_bytes(const char *s, size_t n)
 }
 
 struct classes {
-	lin *slot;    /* open addressing: a class number, 0 = empty */
+	ix *slot;     /* open addressing: a class number, 0 = empty */
 	size_t cap;   /* a power of two, at least twice the class count */
 	DFX_ARRAY(struct line_class) items; /* class c is items[c - 1] */
 };
@@ -213,14 +218,14 @@ struct classes {
 static int grow_classes(struct classes *t)
 {
 	size_t cap = t->cap ? t->cap * 2 : 1024;
-	lin *slot = zalloc_array(cap, sizeof *slot);
+	ix *slot = zalloc_array(cap, sizeof *slot);
 	if (!slot)
 		return DFFIX_ENOMEM;
 	for (size_t c = 0; c < t->items.len; c++) {
 		size_t s = (size_t)t->items.items[c].hash & (cap - 1);
 		while (slot[s] != 0)
 			s = (s + 1) & (cap - 1);
-		slot[s] = (lin)c + 1;
+		slot[s] = (ix)c + 1;
 	}
 	dfx_free(t->slot);
 	t->slot = slot;
@@ -249,7 +254,7 @@ static int classify(struct diff *d, lin *nclass)
 			lc.len = f->start[f->roff + i + 1] - f->start[f->roff + i];
 			lc.hash = hash_bytes(lc.line, lc.len);
 			size_t s = (size_t)lc.hash & (t.cap - 1);
-			lin c;
+			ix c;
 			while ((c = t.slot[s]) != 0) {
 				const struct line_class *o = &t.items.items[c - 1];
 				if (o->hash == lc.hash && o->len == lc.len &&
@@ -260,7 +265,7 @@ static int classify(struct diff *d, lin *nclass)
 			if (c == 0) {
 				if (DFX_ARRAY_PUSH(&t.items, lc) < 0)
 					goto cleanup;
-				c = (lin)t.items.len;
+				c = (ix)t.items.len;
 				t.slot[s] = c;
 				if (t.items.len * 2 > t.cap && grow_classes(&t) < 0)
 					goto cleanup;
@@ -393,7 +398,7 @@ static int discard_confusing(struct diff *d, lin nclass)
 		for (lin i = 0; i < f->n; i++) {
 			if (fl[k][i] == 0) {
 				f->kept[j] = f->equiv[i];
-				f->realindex[j++] = i;
+				f->realindex[j++] = (ix)i;
 			} else {
 				f->changed[i] = 1;
 			}
@@ -423,15 +428,15 @@ struct split {
 static int middle_snake(struct diff *d, lin xoff, lin xlim, lin yoff, lin ylim, int minimal,
 			struct split *out)
 {
-	lin *fd = d->fdiag, *bd = d->bdiag;
-	const lin *xv = d->f[0].kept, *yv = d->f[1].kept;
+	ix *fd = d->fdiag, *bd = d->bdiag;
+	const ix *xv = d->f[0].kept, *yv = d->f[1].kept;
 	const lin dmin = xoff - ylim, dmax = xlim - yoff;
 	const lin fmid = xoff - yoff, bmid = xlim - ylim;
 	lin fmin = fmid, fmax = fmid, bmin = bmid, bmax = bmid;
 	const int odd = (fmid - bmid) % 2 != 0;
 
-	fd[fmid] = xoff;
-	bd[bmid] = xlim;
+	fd[fmid] = (ix)xoff;
+	bd[bmid] = (ix)xlim;
 	for (lin c = 1;; c++) {
 		/* One more edit forward on every diagonal in reach. */
 		if (fmin > dmin)
@@ -449,7 +454,7 @@ static int middle_snake(struct diff *d, lin xoff, lin xlim, lin yoff, lin ylim, 
 			while (x < xlim && y < ylim && xv[x] == yv[y])
 				x++, y++;
 			d->work += 1 + (uint64_t)(x - x0);
-			fd[k] = x;
+			fd[k] = (ix)x;
 			if (odd && bmin <= k && k <= bmax && bd[k] <= x) {
 				*out = (struct split){x, y, 1, 1};
 				return 0;
@@ -458,11 +463,11 @@ static int middle_snake(struct diff *d, lin xoff, lin xlim, lin yoff, lin ylim, 
 
 		/* And one more backward. */
 		if (bmin > dmin)
-			bd[--bmin - 1] = LIN_MAX;
+			bd[--bmin - 1] = IX_MAX;
 		else
 			bmin++;
 		if (bmax < dmax)
-			bd[++bmax + 1] = LIN_MAX;
+			bd[++bmax + 1] = IX_MAX;
 		else
 			bmax--;
 		for (lin k = bmax; k >= bmin; k -= 2) {
@@ -472,7 +477,7 @@ static int middle_snake(struct diff *d, lin xoff, lin xlim, lin yoff, lin ylim, 
 			while (x > xoff && y > yoff && xv[x - 1] == yv[y - 1])
 				x--, y--;
 			d->work += 1 + (uint64_t)(x0 - x);
-			bd[k] = x;
+			bd[k] = (ix)x;
 			if (!odd && fmin <= k && k <= fmax && x <= fd[k]) {
 				*out = (struct split){x, y, 1, 1};
 				return 0;
@@ -523,7 +528,7 @@ static void mark_changed(struct diff *d, const struct range *r)
 
 static int compare(struct diff *d)
 {
-	const lin *xv = d->f[0].kept, *yv = d->f[1].kept;
+	const ix *xv = d->f[0].kept, *yv = d->f[1].kept;
 	DFX_ARRAY(struct range) stack = DFX_ARRAY_INIT;
 	struct range r = {0, d->f[0].nkept, 0, d->f[1].nkept, 0};
 	int error = DFFIX_ENOMEM;
@@ -567,7 +572,7 @@ static void shift_boundaries(struct diff *d)
 	for (int k = 0; k < 2; k++) {
 		char *changed = d->f[k].changed;
 		const char *other = d->f[1 - k].changed;
-		const lin *eq = d->f[k].equiv;
+		const ix *eq = d->f[k].equiv;
 		const lin n = d->f[k].n;
 		lin i = 0, j = 0; /* j follows i's corresponding line on the other side */
 
@@ -634,6 +639,12 @@ static int put_line(dffix_buf *out, const struct file *f, lin w, char sign, cons
 	size_t len = f->start[w + 1] - f->start[w];
 	int complete = len > 0 && line[len - 1] == '\n';
 	int error;
+	if (complete && !color) {
+		/* The common case in two appends: the line keeps its '\n'. */
+		if ((error = dffix_buf_put(out, &sign, 1)) < 0)
+			return error;
+		return dffix_buf_put(out, line, len);
+	}
 	if (complete)
 		len--;
 	if ((color && (error = dffix_buf_puts(out, color)) < 0) ||
@@ -779,7 +790,47 @@ static void dispose(struct diff *d)
 		dfx_free(f->kept);
 		dfx_free(f->realindex);
 	}
-	dfx_free(d->fdiag);
+}
+
+/* Steps 2 to 5: fills the changed flags of both regions. */
+static int analyze(struct diff *d)
+{
+	lin nclass = 0;
+	int error;
+
+	if (d->f[0].n + d->f[1].n + 3 > IX_MAX) {
+		/* Past what 32-bit indices hold (gigabytes of short lines):
+		 * report the whole region as replaced rather than search it. */
+		memset(d->f[0].changed, 1, (size_t)d->f[0].n);
+		memset(d->f[1].changed, 1, (size_t)d->f[1].n);
+		return 0;
+	}
+	if ((error = classify(d, &nclass)) < 0 || (error = discard_confusing(d, nclass)) < 0)
+		return error;
+
+	lin diags = d->f[0].nkept + d->f[1].nkept + 3;
+	ix *diag = alloc_array(2 * (size_t)diags, sizeof *diag);
+	if (!diag)
+		return DFFIX_ENOMEM;
+	d->fdiag = diag + d->f[1].nkept + 1;
+	d->bdiag = diag + diags + d->f[1].nkept + 1;
+	/* GNU's cutoff: about the square root of the input, at least 4096. */
+	d->too_expensive = 1;
+	for (lin t = diags; t != 0; t >>= 2)
+		d->too_expensive <<= 1;
+	if (d->too_expensive < 4096)
+		d->too_expensive = 4096;
+	/* Enough for GNU's answer on anything but inputs with hundreds of
+	 * thousands of scattered changes; about a second of search at most. */
+	d->budget = ((uint64_t)1 << 28) + 8 * (uint64_t)diags;
+
+	error = compare(d);
+	dfx_free(diag);
+	d->fdiag = d->bdiag = NULL;
+	if (error < 0)
+		return error;
+	shift_boundaries(d);
+	return 0;
 }
 
 int dfx_diff_unified(dffix_buf *out, const char *a, size_t alen, const char *b, size_t blen,
@@ -797,7 +848,6 @@ int dfx_diff_unified(dffix_buf *out, const char *a, size_t alen, const char *b, 
 
 	lin context = opts->context < 0 ? 3 : opts->context;
 	struct diff d;
-	lin nclass = 0;
 	int error;
 	memset(&d, 0, sizeof d);
 
@@ -810,30 +860,8 @@ int dfx_diff_unified(dffix_buf *out, const char *a, size_t alen, const char *b, 
 			goto cleanup;
 		d.f[k].changed = d.f[k].flags + 1;
 	}
-	if ((error = classify(&d, &nclass)) < 0 || (error = discard_confusing(&d, nclass)) < 0)
+	if ((error = analyze(&d)) < 0)
 		goto cleanup;
-
-	lin diags = d.f[0].nkept + d.f[1].nkept + 3;
-	d.fdiag = alloc_array(2 * (size_t)diags, sizeof *d.fdiag);
-	error = DFFIX_ENOMEM;
-	if (!d.fdiag)
-		goto cleanup;
-	d.bdiag = d.fdiag + diags;
-	d.fdiag += d.f[1].nkept + 1;
-	d.bdiag += d.f[1].nkept + 1;
-	d.too_expensive = 1;
-	for (lin t = diags; t != 0; t >>= 2)
-		d.too_expensive <<= 1;
-	if (d.too_expensive < 4096)
-		d.too_expensive = 4096;
-	d.budget = ((uint64_t)1 << 29) + 16 * (uint64_t)diags;
-
-	error = compare(&d);
-	/* fdiag was moved to diagonal 0; move it back before freeing. */
-	d.fdiag -= d.f[1].nkept + 1;
-	if (error < 0)
-		goto cleanup;
-	shift_boundaries(&d);
 	error = print_diff(out, &d, context, opts->old_label ? opts->old_label : "a",
 			   opts->new_label ? opts->new_label : "b", opts->color);
 cleanup:
