@@ -25,10 +25,15 @@ CLI_OBJS = $(CLI_SRCS:src/%.c=$(BUILD)/%.o)
 UNIT_TESTS = test_parser test_printer test_config test_fileio test_walk test_imageref test_diff
 UNIT_BINS = $(UNIT_TESTS:%=$(BUILD)/tests/%)
 
-DEB_PKGS = build-essential libpcre2-dev libcmocka-dev libyaml-dev libeditorconfig-dev valgrind clang python3
+DEB_PKGS = build-essential libpcre2-dev libcmocka-dev libyaml-dev libeditorconfig-dev valgrind clang \
+	libclang-rt-14-dev python3 strace time nodejs
 
-.PHONY: all deps check unit golden corpus conformance asan ubsan leakcheck format fuzz bench \
-	buildcheck corpus-report update-golden clean headertest
+DFFIX = $(BUILD)/dffix
+ORACLE = $(HOME)/.cache/dffix-oracle
+FUZZ_SECONDS ?= 20
+
+.PHONY: all deps oracle check test suite unit golden corpus conformance cli asan ubsan leakcheck format \
+	fuzz bench buildcheck corpus-report update-golden clean headertest hostile security writesafety
 
 all: dffix libdffix.a
 
@@ -38,59 +43,111 @@ $(BUILD)/%.o: src/%.c $(wildcard src/*.h include/*.h) | $(BUILD)
 $(BUILD):
 	mkdir -p $(BUILD)/tests
 
-libdffix.a: $(LIB_OBJS)
+$(BUILD)/libdffix.a: $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
-dffix: $(CLI_OBJS) libdffix.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJS) libdffix.a $(LDLIBS)
+$(BUILD)/dffix: $(CLI_OBJS) $(BUILD)/libdffix.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libdffix.a $(LDLIBS)
 
-# Unit tests link the library sources directly with cmocka's allocator.
+# The default build also leaves the CLI and library at the top (gofmt-style `./dffix`).
+dffix: $(BUILD)/dffix
+	cp $< $@
+libdffix.a: $(BUILD)/libdffix.a
+	cp $< $@
+
+# Unit tests link the library sources directly, with cmocka's allocator
+# checking for leaks and the write fault injection compiled in.
 $(BUILD)/tests/test_%: tests/test_%.c $(LIB_SRCS) $(wildcard src/*.h include/*.h) | $(BUILD)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -DDFFIX_FAULT_INJECTION -o $@ $< $(LIB_SRCS) $(LDFLAGS) $(LDLIBS) -lcmocka
 
+# Debian packages for building and testing, then the reference parsers and
+# real-build tools of ../shared/oracle (apt + npm only). Idempotent and quiet.
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
-		echo "installing:$$missing"; \
+		echo "deps: installing$$missing"; \
 		export DEBIAN_FRONTEND=noninteractive; \
-		(apt-get install -y -qq --no-install-recommends $$missing >/dev/null 2>&1 || \
-		 (apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends $$missing >/dev/null)) ; \
-	else echo "deps: all present"; fi
+		apt-get install -y -qq --no-install-recommends $$missing >/dev/null 2>&1 || \
+		 { apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; } ; \
+	else echo "deps: all packages present"; fi
+	@$(MAKE) -s oracle
+
+oracle:
+	@if [ -x $(ORACLE)/bin/dfdump ] && [ -x $(ORACLE)/bin/dfdump.js ]; then echo "oracle: present"; \
+	elif [ -f ../shared/oracle/setup.sh ]; then bash ../shared/oracle/setup.sh $(ORACLE) >/dev/null && echo "oracle: installed"; \
+	else echo "oracle: ../shared/oracle missing; conformance tests will say so"; fi
+	@if [ -x $(ORACLE)/bin/dfbuildcmp ]; then echo "oracle: dfbuildcmp present"; \
+	elif [ -f ../shared/oracle/setup-build.sh ]; then bash ../shared/oracle/setup-build.sh $(ORACLE) >/dev/null 2>&1 \
+		&& echo "oracle: dfbuildcmp installed" || echo "oracle: dfbuildcmp unavailable (buildcheck will skip)"; fi
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
-golden: dffix
-	@python3 tests/golden.py --dffix ./dffix testdata
-
-corpus: dffix
-	@bash tests/corpus.sh ./dffix
-
-conformance: dffix
-	@bash tests/conformance.sh ./dffix
-
 headertest: | $(BUILD)
 	$(CC) -std=c11 -Wall -Wextra -Werror -pedantic -Iinclude -c tests/headertest.c -o $(BUILD)/headertest.o
 
-check: all headertest unit golden corpus conformance
+golden: $(DFFIX)
+	@python3 tests/golden.py --dffix $(DFFIX) testdata
+
+update-golden: $(DFFIX)
+	@python3 tests/golden.py --dffix $(DFFIX) --update testdata
+
+corpus: $(DFFIX)
+	@bash tests/corpus.sh $(DFFIX)
+
+conformance: $(DFFIX)
+	@bash tests/conformance.sh $(DFFIX)
+
+cli: $(DFFIX)
+	@bash tests/cli.sh $(DFFIX)
+
+# The functional suite, for any build flavour (BUILD=build-asan ...).
+suite: headertest unit golden corpus cli
+
+# Everything CI runs: the suite, the oracles, real builds, sanitizers,
+# valgrind, hostile input, write safety, security and a fuzz smoke run.
+check: all suite conformance buildcheck asan ubsan leakcheck hostile writesafety security fuzz
+
+# `make test` is the quick loop for development.
+test: all suite
 
 asan:
-	$(MAKE) BUILD=build-asan EXTRA_CFLAGS="-fsanitize=address -fno-omit-frame-pointer" LDFLAGS="-fsanitize=address" check
+	$(MAKE) BUILD=build-asan EXTRA_CFLAGS="-fsanitize=address -fno-omit-frame-pointer" \
+		LDFLAGS="-fsanitize=address" suite
 
 ubsan:
-	$(MAKE) BUILD=build-ubsan EXTRA_CFLAGS="-fsanitize=undefined -fno-sanitize-recover=all" LDFLAGS="-fsanitize=undefined" check
+	$(MAKE) BUILD=build-ubsan EXTRA_CFLAGS="-fsanitize=undefined -fno-sanitize-recover=all" \
+		LDFLAGS="-fsanitize=undefined" suite
 
-leakcheck: dffix
-	@bash tests/leakcheck.sh ./dffix
+leakcheck: $(DFFIX)
+	@bash tests/leakcheck.sh $(DFFIX)
+
+hostile: $(DFFIX)
+	@bash tests/hostile.sh $(DFFIX)
+
+writesafety: $(DFFIX)
+	@bash tests/writesafety.sh $(DFFIX)
+
+security: $(DFFIX)
+	@bash tests/security.sh $(DFFIX)
+
+buildcheck: $(DFFIX)
+	@bash tests/buildcheck.sh $(DFFIX)
+
+corpus-report: $(DFFIX)
+	@bash tests/corpus_report.sh $(DFFIX)
+
+fuzz:
+	@bash fuzz/run.sh $(FUZZ_SECONDS)
+
+bench: $(DFFIX) $(BUILD)/libdffix.a
+	@bash bench/run.sh $(DFFIX)
 
 format:
 	clang-format -i src/*.c src/*.h include/*.h tests/*.c
 
-bench: dffix
-	@bash bench/run.sh ./dffix
-
 clean:
-	rm -rf build build-asan build-ubsan build-fuzz dffix libdffix.a
+	rm -rf build build-asan build-ubsan build-fuzz build-fault dffix libdffix.a

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# fuzz/run.sh [SECONDS] - build the libFuzzer targets into build-fuzz/ and run
+# each for SECONDS (default 60; $FUZZ_SECONDS also works).
+#
+# Each target is built with clang -fsanitize=fuzzer,address,undefined from
+# fuzz/<target>.c and every library source (src/*.c but src/main.c). Seeds:
+# every testdata/**/*.Dockerfile, plus ../shared/corpus when it is there (read
+# in place, never copied). The corpus a run grows is kept in
+# fuzz/corpus-<target>/ (git-ignored), so later runs start from it. A crash or
+# a broken property leaves its input in build-fuzz/crashes/<target>-*; rerun
+# one with `build-fuzz/<target> FILE`.
+#
+# Environment: CC (default clang), FUZZ_TARGETS (default: all three),
+# FUZZ_MAX_LEN (default 32768 bytes), FUZZ_JOBS (parallel workers per target,
+# default 1), FUZZ_FLAGS (extra libFuzzer flags).
+# Exit: 0 when no target found anything, 1 otherwise, 2 when a build failed.
+set -u
+cd "$(dirname "$0")/.."
+
+secs=${1:-${FUZZ_SECONDS:-60}}
+case $secs in '' | *[!0-9]*) echo "fuzz/run.sh: SECONDS must be a number, not '$secs'" >&2; exit 2 ;; esac
+cc=${CC:-clang}
+case $cc in cc | gcc | */gcc*) cc=clang ;; esac  # make's default CC is not a libFuzzer compiler
+targets=${FUZZ_TARGETS:-fuzz_reprint fuzz_format fuzz_fix}
+max_len=${FUZZ_MAX_LEN:-32768}
+jobs=${FUZZ_JOBS:-1}
+out=build-fuzz
+
+if ! command -v "$cc" >/dev/null; then
+	echo "fuzz/run.sh: $cc not found (apt-get install clang libclang-rt-dev)" >&2
+	exit 2
+fi
+mkdir -p "$out/crashes" "$out/seeds"
+
+# Seeds: flat copies of the (small) project test files; names keep the path.
+find testdata -name '*.Dockerfile' -type f 2>/dev/null | while read -r f; do
+	cp "$f" "$out/seeds/$(printf '%s' "$f" | tr '/' '_')"
+done
+seed_dirs=("$out/seeds")
+[ -d ../shared/corpus ] && seed_dirs+=(../shared/corpus)
+
+lib_srcs=()
+for f in src/*.c; do
+	[ "$f" = src/main.c ] || lib_srcs+=("$f")
+done
+cflags=(-std=c11 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
+	-fno-sanitize-recover=all -Iinclude -Isrc -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE)
+libs=(-lpcre2-8 -lyaml -leditorconfig -lpthread)
+
+failed=0
+for t in $targets; do
+	echo "== build $t"
+	if ! "$cc" "${cflags[@]}" "fuzz/$t.c" "${lib_srcs[@]}" -o "$out/$t" "${libs[@]}"; then
+		echo "fuzz/run.sh: building $t failed" >&2
+		exit 2
+	fi
+done
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+for t in $targets; do
+	mkdir -p "fuzz/corpus-$t"
+	echo "== run $t for ${secs}s"
+	before=$(ls "$out/crashes" | grep -c "^$t-" || true)
+	# shellcheck disable=SC2086
+	"$out/$t" -max_total_time="$secs" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 \
+		-dict=fuzz/dockerfile.dict -artifact_prefix="$out/crashes/$t-" -print_final_stats=1 \
+		-jobs="$jobs" -workers="$jobs" ${FUZZ_FLAGS:-} \
+		"fuzz/corpus-$t" "${seed_dirs[@]}" >"$out/$t.log" 2>&1
+	rc=$?
+	after=$(ls "$out/crashes" | grep -c "^$t-" || true)
+	grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb)|^#[0-9]+ +DONE' "$out/$t.log" | tail -3
+	if [ "$rc" -ne 0 ] || [ "$after" -gt "$before" ]; then
+		echo "FAIL $t (exit $rc): see $out/$t.log and $out/crashes/"
+		grep -m1 -E 'ERROR: (AddressSanitizer|libFuzzer)|runtime error|property failed' "$out/$t.log"
+		failed=1
+	else
+		echo "ok   $t"
+	fi
+done
+exit $failed
