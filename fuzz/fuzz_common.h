@@ -174,8 +174,9 @@ static void fuzz_expect_comments_kept(const fuzz_lines *before, const fuzz_lines
 
 /* Section - meaning, roughly */
 
-/* The builder's view of an instruction with every blank removed: the
- * formatter may only change blanks, so this must not change. (The oracle
+/* The builder's view of an instruction with every blank removed and ASCII
+ * letters folded to lower case: the formatter may only change blanks and the
+ * case of keywords, so this must not change. (The oracle
  * test checks the exact rule; this is a cheap tripwire for lost or
  * duplicated text.) */
 static char *fuzz_squeezed_logical(const dfx_node *n, size_t *len)
@@ -185,8 +186,10 @@ static char *fuzz_squeezed_logical(const dfx_node *n, size_t *len)
 	if (!s)
 		abort();
 	for (size_t i = 0; i < n->logical_len; i++)
-		if (!dfx_is_space((unsigned char)n->logical[i]))
-			s[k++] = n->logical[i];
+		if (!dfx_is_space((unsigned char)n->logical[i])) {
+			char c = n->logical[i];
+			s[k++] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+		}
 	s[k] = '\0';
 	*len = k;
 	return s;

@@ -11,8 +11,9 @@
 # one with `build-fuzz/<target> FILE`.
 #
 # Environment: CC (default clang), FUZZ_TARGETS (default: all three),
-# FUZZ_MAX_LEN (default 32768 bytes), FUZZ_JOBS (parallel workers per target,
-# default 1), FUZZ_FLAGS (extra libFuzzer flags).
+# FUZZ_MAX_LEN (default 32768 bytes), FUZZ_FLAGS (extra libFuzzer flags),
+# FUZZ_OUT (build directory, default build-fuzz), FUZZ_CORPUS (where the
+# grown corpora live, default fuzz).
 # Exit: 0 when no target found anything, 1 otherwise, 2 when a build failed.
 set -u
 cd "$(dirname "$0")/.."
@@ -23,8 +24,8 @@ cc=${CC:-clang}
 case $cc in cc | gcc | */gcc*) cc=clang ;; esac  # make's default CC is not a libFuzzer compiler
 targets=${FUZZ_TARGETS:-fuzz_reprint fuzz_format fuzz_fix}
 max_len=${FUZZ_MAX_LEN:-32768}
-jobs=${FUZZ_JOBS:-1}
-out=build-fuzz
+out=${FUZZ_OUT:-build-fuzz}
+corpus=${FUZZ_CORPUS:-fuzz}
 
 if ! command -v "$cc" >/dev/null; then
 	echo "fuzz/run.sh: $cc not found (apt-get install clang libclang-rt-dev)" >&2
@@ -58,14 +59,14 @@ done
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 for t in $targets; do
-	mkdir -p "fuzz/corpus-$t"
+	mkdir -p "$corpus/corpus-$t"
 	echo "== run $t for ${secs}s"
 	before=$(ls "$out/crashes" | grep -c "^$t-" || true)
 	# shellcheck disable=SC2086
 	"$out/$t" -max_total_time="$secs" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 \
 		-dict=fuzz/dockerfile.dict -artifact_prefix="$out/crashes/$t-" -print_final_stats=1 \
-		-jobs="$jobs" -workers="$jobs" ${FUZZ_FLAGS:-} \
-		"fuzz/corpus-$t" "${seed_dirs[@]}" >"$out/$t.log" 2>&1
+		${FUZZ_FLAGS:-} \
+		"$corpus/corpus-$t" "${seed_dirs[@]}" >"$out/$t.log" 2>&1
 	rc=$?
 	after=$(ls "$out/crashes" | grep -c "^$t-" || true)
 	grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb)|^#[0-9]+ +DONE' "$out/$t.log" | tail -3

@@ -612,9 +612,11 @@ int main(int argc, char **argv)
 		}
 		if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
 			bulk = 1;
-			size_t before = walked.count;
-			dfx_walk(&walked, p, NULL);
-			(void)before;
+			/* Unreadable subdirectories are listed in walked.errors. */
+			if (dfx_walk(&walked, p, NULL) == DFFIX_ENOMEM) {
+				fprintf(stderr, "%s: error: out of memory while walking\n", p);
+				arg_errors = 1;
+			}
 			continue;
 		}
 		add_job(&jobs, &count, &cap, p, 1);

@@ -1,11 +1,727 @@
-/* pass_merge_run.c - PLACEHOLDER: being written; does nothing yet. */
-#include "pass.h"
+/*
+ * pass_merge_run.c - merge-run (DF104, guideline G6, hadolint DL3059):
+ * merge consecutive RUN instructions of a stage into one, so they make one
+ * layer instead of several.
+ *
+ *   RUN mkdir /app                       RUN mkdir /app && \
+ *   # fetch the sources            =>        # fetch the sources
+ *   RUN touch /app/x                         touch /app/x
+ *
+ * Two RUNs are consecutive when only comment lines and blank lines stand
+ * between them. The merged text is the first RUN as written (keyword, flags,
+ * its own continuation lines), then ` && \`, then the comment lines that stood
+ * between them as comment lines of the continuation (the builder drops
+ * those, so they stay comments, in their place), then the second command
+ * indented by 4 spaces with its own continuation lines. Blank lines between
+ * them are dropped. A chain of three or more RUNs becomes one RUN.
+ *
+ * Why `A && \ B` is the same build as `RUN A` + `RUN B` (POSIX sh):
+ * each RUN is `sh -c TEXT`, and the build stops at the first RUN whose exit
+ * status is not 0. Write A as and-or lists L1; ...; Ln and an and-or list as
+ * pipelines joined by && and ||, which have equal precedence and associate to
+ * the left. Appending `&& B` to A only extends its last list: `L1; ...; Ln &&
+ * B` parses as `L1; ...; (Ln) && B`. So whatever operators A holds, B runs
+ * exactly when A's exit status (that of Ln) is 0, and the merged status is
+ * A's when that is not 0, else B's. Hence, for the first command:
+ *   - `;` (and newlines) between lists: fine, only the last list counts
+ *     (`A; B` then `&& C`: C runs iff B succeeded, as before);
+ *   - `||`: fine, `X || Y && B` is `(X || Y) && B`;
+ *   - `|`: fine, a pipeline binds tighter than &&; its status is its last
+ *     command's (or pipefail's), as before;
+ *   - `!`: fine, it negates one pipeline, `! X && B` is `(! X) && B`;
+ *   - `&` anywhere: refused. A background job of the first RUN dies when
+ *     that RUN's container ends; merged it would run on beside B;
+ *   - a trailing `;` (`A;` + ` && B` is a syntax error), a trailing comment
+ *     (it would swallow `&& B`), unterminated text or a here-document:
+ *     refused.
+ * The second command is where operators do matter, because `A &&` binds to
+ * its FIRST pipeline only: `A && X || Y` runs Y when A fails and may succeed,
+ * `A && X; Y` and `A && X & Y` run Y whatever A did. So the second command
+ * must be one and-or list using only && (pipes and `!` inside are fine, and a
+ * single trailing `;`); its `||`, `;` between lists and `&` are refused.
+ * Exit status and errexit: A's last list now stands left of `&&`, where
+ * errexit (`sh -e`, `set -e`) is ignored, also inside compound commands and
+ * subshells it contains (`(set -e; false; x) && B` runs x). So when errexit
+ * may be on (a SHELL with -e, or any `set` in the first command) and the
+ * last list of the first command holds a compound command ((...), {...},
+ * if, while, for, case), the pair is refused. Simple commands are unaffected:
+ * their failure still ends the RUN with a non-zero status.
+ * Shell state: B must see the same shell state as in a fresh `sh -c`, so the
+ * first command may not change it (dfx_sh_state_change: cd, export, set,
+ * umask, assignments, functions, ...), and the second may not read `$_` or
+ * `$!`, which the first command now sets.
+ *
+ * Also refused (a diagnostic, the text unchanged): exec-form or heredoc RUNs;
+ * flags that differ in any way as the builder sees them; a tmpfs mount or a
+ * writable bind mount (each RUN gets a fresh one); a non-POSIX SHELL, a SHELL
+ * we cannot read, the backtick escape (Windows), BASH_ENV/SHELLOPTS in the
+ * environment; consecutive ONBUILD RUNs (triggers are never merged); a
+ * pragma comment between the RUNs (inside the merged RUN it would stop
+ * applying); a merged logical line over BuildKit's 65535 bytes. A pragma
+ * switching merge-run off on either RUN skips the pair silently.
+ */
+#include <stdio.h>
+#include <string.h>
 
-static int run(dfx_pass_ctx *ctx, const dfx_pass *self)
+#include "array.h"
+#include "instr.h"
+#include "pass.h"
+#include "shell.h"
+#include "suppress.h"
+
+#define MAX_LOGICAL 65535u
+#define INDENT "    "
+
+static const char *const aliases[] = {"DL3059", NULL};
+
+/* The shell that runs shell-form RUNs at some point of a stage. */
+typedef struct shell_state {
+	const char *refuse; /* non-NULL: why no RUN here may be merged */
+	int errexit;        /* its options include -e / -o errexit */
+} shell_state;
+
+/* What we know about one RUN of a candidate pair. */
+typedef struct run_info {
+	dfx_node *node;
+	const char *text;  /* the command: logical + args.start */
+	uint32_t len;      /* its length in the logical line */
+	uint32_t trim_len; /* without trailing blanks */
+	dfx_sh_script sh;
+	int scanned;
+} run_info;
+
+static int is_blank(char c)
 {
-	(void)ctx;
-	(void)self;
+	return c == ' ' || c == '\t';
+}
+
+static const char *base_name(const char *p)
+{
+	const char *s = strrchr(p, '/');
+	return s ? s + 1 : p;
+}
+
+/* Reads a JSON-form SHELL: a POSIX shell invoked with options ending in -c. */
+static void apply_shell(shell_state *st, const dfx_instr *in)
+{
+	static const char *const posix[] = {"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"};
+	st->errexit = 0;
+	st->refuse = "the stage's SHELL is not a POSIX shell";
+	if (!in->json || in->json_count < 2)
+		return;
+	const char *prog = base_name(in->json_values[0]);
+	int ok = 0;
+	for (size_t i = 0; i < sizeof(posix) / sizeof(posix[0]); i++)
+		if (!strcmp(prog, posix[i]))
+			ok = 1;
+	if (!ok)
+		return;
+	st->refuse = "the stage's SHELL has options this pass does not know";
+	for (size_t i = 1; i < in->json_count; i++) {
+		const char *v = in->json_values[i];
+		if ((v[0] != '-' && v[0] != '+') || !v[1] || v[1] == '-')
+			return;
+		for (const char *p = v + 1; *p; p++)
+			if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+				return;
+		if (v[0] == '-' && strchr(v, 'e'))
+			st->errexit = 1;
+		if (i + 1 == in->json_count && (v[0] != '-' || !strchr(v, 'c')))
+			return;
+		/* `-euxo pipefail`: a cluster ending in o takes an option name. */
+		if (v[strlen(v) - 1] == 'o') {
+			if (i + 2 >= in->json_count)
+				return;
+			if (v[0] == '-' && !strcmp(in->json_values[i + 1], "errexit"))
+				st->errexit = 1;
+			i++;
+		}
+	}
+	st->refuse = NULL;
+}
+
+/* ENV/ARG that make every shell start in a state we cannot see. */
+static int env_hazard(const dfx_node *n)
+{
+	const dfx_instr *in = &n->instr;
+	if (in->keyword != DFX_KW_ENV && in->keyword != DFX_KW_ARG)
+		return 0;
+	const char *a = n->logical + in->args.start;
+	size_t len = in->args.end - in->args.start;
+	static const char *const names[] = {"BASH_ENV", "SHELLOPTS", "BASHOPTS"};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		size_t k = strlen(names[i]);
+		for (size_t p = 0; p + k <= len; p++)
+			if (!memcmp(a + p, names[i], k))
+				return 1;
+	}
 	return 0;
 }
 
-const dfx_pass dfx_pass_merge_run = {"merge-run", "DF104", DFFIX_FIX_MERGE_RUN, "placeholder", "G6", NULL, DFFIX_SEV_WARNING, run};
+/* Index of the stage a FROM node starts (the stage list is computed before
+ * the pass edits, and FROM nodes are never replaced). */
+static const dfx_stage *stage_of_from(const dfx_stages *stages, const dfx_node *from)
+{
+	for (size_t i = 0; i < stages->count; i++)
+		if (stages->items[i].from == from)
+			return &stages->items[i];
+	return NULL;
+}
+
+/* Section - analysis of the shell text */
+
+static int scan_run(run_info *r, dfx_arena *scratch)
+{
+	if (r->scanned)
+		return 0;
+	int error = dfx_sh_scan(&r->sh, scratch, r->text, r->len);
+	if (error < 0)
+		return error;
+	r->scanned = 1;
+	return 0;
+}
+
+static void run_info_init(run_info *r, dfx_node *n)
+{
+	memset(r, 0, sizeof(*r));
+	r->node = n;
+	const dfx_instr *in = &n->instr;
+	r->text = n->logical + in->args.start;
+	r->len = (uint32_t)(n->logical_len - in->args.start);
+	r->trim_len = r->len;
+	while (r->trim_len && is_blank(r->text[r->trim_len - 1]))
+		r->trim_len--;
+}
+
+/* The command name of a simple command (after assignments), or NULL. */
+static const char *command_name(dfx_arena *scratch, const char *text, const dfx_sh_script *s,
+				const dfx_sh_cmd *c)
+{
+	for (uint32_t k = 0; k < c->word_count; k++) {
+		const dfx_sh_word *w = &s->words[c->first_word + k];
+		if (w->flags & (DFX_SH_WORD_ASSIGNMENT | DFX_SH_WORD_REDIRECT | DFX_SH_WORD_REDIRECT_TARGET))
+			continue;
+		return dfx_sh_word_value(scratch, text, w);
+	}
+	return NULL;
+}
+
+/* Index of the first command of the last top-level and-or list. */
+static size_t last_list_start(const dfx_sh_script *s)
+{
+	size_t start = 0;
+	for (size_t k = 0; k < s->cmd_count; k++) {
+		const dfx_sh_cmd *c = &s->cmds[k];
+		if (c->depth == 0 && (c->sep == DFX_SH_SEP_SEMI || c->sep == DFX_SH_SEP_NEWLINE ||
+				      c->sep == DFX_SH_SEP_AMP))
+			start = k + 1;
+	}
+	return start;
+}
+
+static const char *sep_text(dfx_sh_sep sep)
+{
+	switch (sep) {
+	case DFX_SH_SEP_OR:
+		return "||";
+	case DFX_SH_SEP_SEMI:
+		return ";";
+	case DFX_SH_SEP_AMP:
+		return "&";
+	case DFX_SH_SEP_NEWLINE:
+		return "a newline";
+	case DFX_SH_SEP_DSEMI:
+		return ";;";
+	default:
+		return "&&";
+	}
+}
+
+/* Why the first command cannot take `&& B` after it, or NULL. `stmt` gets
+ * the offending command for state changes. */
+static const char *first_problem(run_info *a, const shell_state *sh, dfx_arena *scratch, const dfx_sh_cmd **stmt)
+{
+	const dfx_sh_script *s = &a->sh;
+	*stmt = NULL;
+	if (s->unterminated)
+		return "the first RUN's shell text is unterminated";
+	if (s->syntax_error)
+		return "the first RUN's shell text has a syntax error";
+	if (s->has_heredoc)
+		return "the first RUN has a shell here-document";
+	if (s->ends_with_comment)
+		return "the first RUN ends with a shell comment, which would swallow `&& ...`";
+	const dfx_sh_cmd *last = NULL;
+	int any_set = 0;
+	for (size_t k = 0; k < s->cmd_count; k++) {
+		const dfx_sh_cmd *c = &s->cmds[k];
+		if (c->sep == DFX_SH_SEP_AMP)
+			return "the first RUN starts a background job (`&`), which would run on beside the second";
+		if (c->depth == 0)
+			last = c;
+		if (c->kind == DFX_SH_KIND_SIMPLE) {
+			const char *name = command_name(scratch, a->text, s, c);
+			if (name && !strcmp(name, "set"))
+				any_set = 1;
+		}
+	}
+	if (!last)
+		return "the first RUN has no command";
+	if (last->sep != DFX_SH_SEP_END)
+		return "the first RUN ends with `;`";
+	const char *why = NULL;
+	const dfx_sh_cmd *c = dfx_sh_state_change(s, a->text, &why);
+	if (c) {
+		*stmt = c;
+		return why;
+	}
+	if (sh->errexit || any_set) {
+		for (size_t k = last_list_start(s); k < s->cmd_count; k++) {
+			const dfx_sh_cmd *u = &s->cmds[k];
+			if (u->depth == 0 && u->kind != DFX_SH_KIND_SIMPLE)
+				return "errexit may be on, and the first RUN's last command list holds a compound "
+				       "command: left of `&&` errexit would stop applying inside it";
+		}
+	}
+	return NULL;
+}
+
+/* Why the second command cannot follow `A && `, or NULL. */
+static const char *second_problem(run_info *b, const char **sep)
+{
+	const dfx_sh_script *s = &b->sh;
+	*sep = NULL;
+	if (s->unterminated)
+		return "the second RUN's shell text is unterminated";
+	if (s->syntax_error)
+		return "the second RUN's shell text has a syntax error";
+	if (s->has_heredoc)
+		return "the second RUN has a shell here-document";
+	const dfx_sh_cmd *last = NULL;
+	for (size_t k = 0; k < s->cmd_count; k++)
+		if (s->cmds[k].depth == 0)
+			last = &s->cmds[k];
+	if (!last)
+		return "the second RUN has no command";
+	for (size_t k = 0; k < s->cmd_count; k++) {
+		const dfx_sh_cmd *c = &s->cmds[k];
+		if (c->depth != 0 || c->sep == DFX_SH_SEP_AND || c->sep == DFX_SH_SEP_PIPE ||
+		    c->sep == DFX_SH_SEP_END)
+			continue;
+		if (c == last && c->sep == DFX_SH_SEP_SEMI)
+			continue;
+		*sep = sep_text(c->sep);
+		return "the second RUN has a top-level";
+	}
+	/* `$_` and `$!` read what the previous command left behind. */
+	const char *t = b->text;
+	for (uint32_t i = 0; i + 1 < b->len; i++) {
+		if (t[i] != '$')
+			continue;
+		char n = t[i + 1];
+		int word_end = i + 2 >= b->len || !((t[i + 2] >= 'a' && t[i + 2] <= 'z') ||
+						    (t[i + 2] >= 'A' && t[i + 2] <= 'Z') ||
+						    (t[i + 2] >= '0' && t[i + 2] <= '9') || t[i + 2] == '_');
+		if ((n == '_' && word_end) || n == '!' ||
+		    (n == '{' && i + 3 < b->len && (t[i + 2] == '_' || t[i + 2] == '!') && t[i + 3] == '}'))
+			return "the second RUN reads `$_` or `$!`, which the first command would set";
+	}
+	return NULL;
+}
+
+/* Mount options whose contents do not carry from one RUN to the next. */
+static const char *mount_problem(const dfx_instr *in)
+{
+	for (size_t i = 0; i < in->flag_count; i++) {
+		const char *v = in->flag_values[i];
+		if (strncmp(v, "--mount=", 8))
+			continue;
+		v += 8;
+		const char *type = "bind";
+		size_t type_len = 4;
+		int writable = 0;
+		while (*v) {
+			size_t n = strcspn(v, ",");
+			const char *eq = memchr(v, '=', n);
+			size_t klen = eq ? (size_t)(eq - v) : n;
+			const char *val = eq ? eq + 1 : "";
+			size_t vlen = eq ? n - klen - 1 : 0;
+			if (klen == 4 && !memcmp(v, "type", 4)) {
+				type = val;
+				type_len = vlen;
+			}
+			int no = vlen == 5 && !memcmp(val, "false", 5);
+			if (((klen == 2 && !memcmp(v, "rw", 2)) || (klen == 9 && !memcmp(v, "readwrite", 9))) && !no)
+				writable = 1;
+			if (((klen == 2 && !memcmp(v, "ro", 2)) || (klen == 8 && !memcmp(v, "readonly", 8))) && no)
+				writable = 1;
+			v += n;
+			if (*v == ',')
+				v++;
+		}
+		if (type_len == 5 && !memcmp(type, "tmpfs", 5))
+			return "a `--mount=type=tmpfs` starts empty for each RUN";
+		if (type_len == 4 && !memcmp(type, "bind", 4) && writable)
+			return "writes to a read-write bind mount are dropped after each RUN";
+	}
+	return NULL;
+}
+
+static int same_flags(const dfx_instr *a, const dfx_instr *b)
+{
+	if (a->flag_count != b->flag_count)
+		return 0;
+	for (size_t i = 0; i < a->flag_count; i++)
+		if (strcmp(a->flag_values[i], b->flag_values[i]))
+			return 0;
+	return 1;
+}
+
+/* "`--network=none`" or "none", cut to fit. */
+static void describe_flags(char *out, size_t size, const dfx_instr *in)
+{
+	size_t used = 0;
+	out[0] = '\0';
+	if (!in->flag_count) {
+		snprintf(out, size, "none");
+		return;
+	}
+	for (size_t i = 0; i < in->flag_count && used + 1 < size; i++) {
+		int n = snprintf(out + used, size - used, "%s`%s`", i ? " " : "", in->flag_values[i]);
+		if (n < 0 || (size_t)n >= size - used) {
+			if (size > 4)
+				memcpy(out + size - 4, "...", 4);
+			return;
+		}
+		used += (size_t)n;
+	}
+}
+
+/* Section - building the merged text */
+
+/* The source offset where a RUN's text (without trailing blanks) ends, or 0
+ * when its last line is not a plain content line. */
+static uint32_t src_trim_end(const dfx_node *n)
+{
+	if (!n->segment_count)
+		return 0;
+	const dfx_segment *sg = &n->segments[n->segment_count - 1];
+	if (sg->kind != DFX_SEG_CONTENT || sg->continues)
+		return 0;
+	uint32_t e = sg->text_end;
+	while (e > sg->text_start && is_blank(n->src[e - 1]))
+		e--;
+	return e > sg->text_start ? e : 0;
+}
+
+static int put_comment(dffix_buf *b, const char *s, uint32_t start, uint32_t end, const char *eol)
+{
+	while (start < end && is_blank(s[start]))
+		start++;
+	while (end > start && dfx_is_space((unsigned char)s[end - 1]))
+		end--;
+	int error;
+	if ((error = dffix_buf_puts(b, INDENT)) < 0 || (error = dffix_buf_put(b, s + start, end - start)) < 0)
+		return error;
+	return dffix_buf_puts(b, eol);
+}
+
+/* Appends ` && \`, the comments between prev and n, and n's command. For
+ * the last RUN of the chain the text runs to its end (line ending
+ * included); otherwise to its trimmed end. */
+static int put_next(dffix_buf *b, dfx_pass_ctx *ctx, const dfx_node *prev, const dfx_node *n, int last)
+{
+	const char *eol = dfx_pass_eol(ctx);
+	char cont[8] = " && ";
+	size_t cl = strlen(cont);
+	cont[cl] = ctx->doc->escape;
+	cont[cl + 1] = '\0';
+	int error;
+	if ((error = dffix_buf_puts(b, cont)) < 0 || (error = dffix_buf_puts(b, eol)) < 0)
+		return error;
+	for (const dfx_node *m = prev->next; m != n; m = m->next)
+		if (m->kind == DFX_NODE_COMMENT && (error = put_comment(b, m->src, m->start, m->end, eol)) < 0)
+			return error;
+	uint32_t from = dfx_node_logical_to_src(n, n->instr.args.start);
+	for (size_t i = 0; i < n->segment_count; i++) {
+		const dfx_segment *sg = &n->segments[i];
+		if (sg->kind == DFX_SEG_COMMENT && sg->end <= from &&
+		    (error = put_comment(b, n->src, sg->text_start, sg->text_end, eol)) < 0)
+			return error;
+	}
+	uint32_t to = last ? n->end : src_trim_end(n);
+	if ((error = dffix_buf_puts(b, INDENT)) < 0)
+		return error;
+	return dffix_buf_put(b, n->src + from, to - from);
+}
+
+/* The logical line the merged text must have: each command joined by
+ * " && " plus the indent of its continuation line. */
+static int expected_logical(dffix_buf *b, run_info *chain, size_t count)
+{
+	const dfx_node *first = chain[0].node;
+	int error = dffix_buf_put(b, first->logical, first->instr.args.start + chain[0].trim_len);
+	for (size_t i = 1; i < count && error == 0; i++) {
+		if ((error = dffix_buf_puts(b, " && " INDENT)) < 0)
+			break;
+		error = dffix_buf_put(b, chain[i].text, i + 1 == count ? chain[i].len : chain[i].trim_len);
+	}
+	return error;
+}
+
+/* Parses the merged text on its own and checks it is one RUN with the
+ * expected logical line and flags, and shell text the scanner can follow.
+ * Returns 1 when it is, 0 when not, or DFFIX_ENOMEM. */
+static int check_merged(dfx_pass_ctx *ctx, dfx_arena *scratch, const dffix_buf *text, const dffix_buf *want,
+			const dfx_instr *flags)
+{
+	dfx_node *nf, *nl;
+	int error = dfx_cst_parse_fragment(&nf, &nl, ctx->doc, text->ptr, text->size);
+	if (error == DFFIX_ENOMEM)
+		return error;
+	if (error < 0 || !nf || nf != nl || nf->kind != DFX_NODE_INSTRUCTION || nf->instr.keyword != DFX_KW_RUN ||
+	    nf->instr.json || nf->heredoc_count || nf->logical_len != want->size ||
+	    memcmp(nf->logical, want->ptr, want->size) || !same_flags(&nf->instr, flags))
+		return 0;
+	dfx_sh_script s;
+	const dfx_span a = nf->instr.args;
+	if ((error = dfx_sh_scan(&s, scratch, nf->logical + a.start, nf->logical_len - a.start)) < 0)
+		return error;
+	return !s.unterminated && !s.syntax_error;
+}
+
+/* Section - the pass */
+
+static int is_run(const dfx_node *n)
+{
+	return n && n->kind == DFX_NODE_INSTRUCTION && n->instr.keyword == DFX_KW_RUN;
+}
+
+static int is_onbuild_run(const dfx_node *n)
+{
+	const dfx_instr *in = dfx_node_instr(n, 1);
+	return n && n->kind == DFX_NODE_INSTRUCTION && n->instr.keyword == DFX_KW_ONBUILD && in &&
+	       in->keyword == DFX_KW_RUN;
+}
+
+/* The next node after n that is not a comment or blank line. */
+static dfx_node *next_significant(dfx_node *n)
+{
+	for (n = n->next; n && (n->kind == DFX_NODE_COMMENT || n->kind == DFX_NODE_BLANK); n = n->next)
+		;
+	return n;
+}
+
+/* Why the RUN `b` may not be merged into the chain ending with `a`, or NULL.
+ * A non-NULL reason is reported; *silent asks to stop without a report. */
+static const char *pair_problem(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_arena *scratch, run_info *a,
+				run_info *b, const shell_state *sh, size_t merged_len, char *msg, size_t msg_size,
+				int *silent, int *error)
+{
+	const dfx_node *an = a->node, *bn = b->node;
+	const dfx_instr *ai = &an->instr, *bi = &bn->instr;
+	*silent = 0;
+	if (dfx_pass_suppressed(ctx, self, an) || dfx_pass_suppressed(ctx, self, bn)) {
+		*silent = 1;
+		return NULL;
+	}
+	for (const dfx_node *m = an->next; m != bn; m = m->next) {
+		int global;
+		const char *list;
+		size_t len;
+		if (m->kind == DFX_NODE_COMMENT &&
+		    dfx_pragma_parse(m->src + m->start, m->end - m->start, &global, &list, &len))
+			return "a pragma comment stands between the RUNs; inside the merged RUN it would stop applying";
+	}
+	if (sh->refuse)
+		return sh->refuse;
+	if (ai->json || bi->json)
+		return "exec-form (JSON) RUN";
+	if (an->heredoc_count || bn->heredoc_count)
+		return "RUN with a heredoc";
+	if (!same_flags(ai, bi)) {
+		char fa[200], fb[200];
+		describe_flags(fa, sizeof(fa), ai);
+		describe_flags(fb, sizeof(fb), bi);
+		snprintf(msg, msg_size, "the RUNs have different flags (%s, then %s)", fa, fb);
+		return msg;
+	}
+	const char *why = mount_problem(ai);
+	if (why)
+		return why;
+	if (!src_trim_end(an) || a->trim_len == 0 || b->trim_len == 0)
+		return "unusual line layout";
+	if ((*error = scan_run(a, scratch)) < 0 || (*error = scan_run(b, scratch)) < 0)
+		return NULL;
+	const dfx_sh_cmd *stmt;
+	why = first_problem(a, sh, scratch, &stmt);
+	if (why) {
+		if (stmt && stmt->end > stmt->start) {
+			uint32_t n = stmt->end - stmt->start;
+			snprintf(msg, msg_size, "`%.*s%s` in the first RUN: %s", (int)(n > 40 ? 40 : n),
+				 a->text + stmt->start, n > 40 ? "..." : "", why);
+			return msg;
+		}
+		return why;
+	}
+	const char *sep;
+	why = second_problem(b, &sep);
+	if (why) {
+		if (sep) {
+			snprintf(msg, msg_size, "%s `%s`: after `A &&` it would also run when the first RUN fails",
+				 why, sep);
+			return msg;
+		}
+		return why;
+	}
+	if (merged_len > MAX_LOGICAL) {
+		snprintf(msg, msg_size, "the merged line would be %zu bytes, over BuildKit's %u-byte limit", merged_len,
+			 MAX_LOGICAL);
+		return msg;
+	}
+	return NULL;
+}
+
+/* Replaces the chain by one RUN. Returns 1 when merged, 0 when refused. */
+static int merge_chain(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_arena *scratch, run_info *chain, size_t count,
+		       dfx_node **out)
+{
+	dffix_buf text = DFFIX_BUF_INIT, want = DFFIX_BUF_INIT;
+	dfx_node *first = chain[0].node, *last = chain[count - 1].node;
+	int error = dffix_buf_put(&text, first->src + first->start, src_trim_end(first) - first->start);
+	for (size_t i = 1; i < count && error == 0; i++)
+		error = put_next(&text, ctx, chain[i - 1].node, chain[i].node, i + 1 == count);
+	if (error == 0)
+		error = expected_logical(&want, chain, count);
+	if (error < 0)
+		goto done;
+	error = check_merged(ctx, scratch, &text, &want, &first->instr);
+	if (error < 0)
+		goto done;
+	if (error == 0) {
+		error = dfx_pass_refused(ctx, self, chain[1].node,
+					 "not merged: the merged text would not parse as the same RUN");
+		goto done;
+	}
+	for (size_t i = 1; i < count && error >= 0; i++)
+		error = dfx_pass_applied(ctx, self, chain[i].node, "RUN merged into the RUN above it (one layer)");
+	if (error >= 0)
+		error = dfx_pass_replace(ctx, first, last, text.ptr, text.size, out);
+	if (error >= 0)
+		error = 1;
+done:
+	dffix_buf_dispose(&text);
+	dffix_buf_dispose(&want);
+	return error;
+}
+
+static int run(dfx_pass_ctx *ctx, const dfx_pass *self)
+{
+	dfx_arena scratch = DFX_ARENA_INIT;
+	DFX_ARRAY(run_info) chain = DFX_ARRAY_INIT;
+	shell_state *finals = NULL; /* each stage's shell state at its end */
+	shell_state sh = {NULL, 0};
+	const dfx_stage *stage = NULL;
+	int error = 0;
+	char msg[512];
+	if (ctx->stages.count &&
+	    !(finals = dfx_arena_alloc(&scratch, ctx->stages.count * sizeof(shell_state)))) {
+		error = DFFIX_ENOMEM;
+		goto done;
+	}
+	if (ctx->doc->escape != '\\')
+		sh.refuse = "the escape directive is the backtick (a Windows image)";
+	for (dfx_node *n = ctx->doc->first; n;) {
+		if (n->kind != DFX_NODE_INSTRUCTION) {
+			n = n->next;
+			continue;
+		}
+		const dfx_instr *in = &n->instr;
+		if (in->keyword == DFX_KW_FROM) {
+			if (stage)
+				finals[stage->index] = sh;
+			stage = stage_of_from(&ctx->stages, n);
+			sh = (shell_state){NULL, 0};
+			if (stage && stage->base_is_stage && stage->base) {
+				dfx_stages prior = {ctx->stages.items, stage->index};
+				const dfx_stage *parent = dfx_stages_lookup(&prior, stage->base, strlen(stage->base));
+				if (parent)
+					sh = finals[parent->index];
+			}
+			if (ctx->doc->escape != '\\')
+				sh.refuse = "the escape directive is the backtick (a Windows image)";
+		} else if (in->keyword == DFX_KW_SHELL) {
+			apply_shell(&sh, in);
+			if (ctx->doc->escape != '\\')
+				sh.refuse = "the escape directive is the backtick (a Windows image)";
+		} else if (env_hazard(n)) {
+			sh.refuse = "BASH_ENV or SHELLOPTS is set, so the shell's start-up state is unknown";
+		}
+		if (is_onbuild_run(n)) {
+			dfx_node *m = next_significant(n);
+			if (is_onbuild_run(m) && !dfx_pass_suppressed(ctx, self, m) &&
+			    (error = dfx_pass_refused(ctx, self, m, "not merged: ONBUILD triggers are never merged")) < 0)
+				goto done;
+			n = n->next;
+			continue;
+		}
+		if (!is_run(n)) {
+			n = n->next;
+			continue;
+		}
+		/* Grow a chain of RUNs that may be merged, starting at n. */
+		chain.len = 0;
+		dfx_node *refused = NULL;
+		char reason[512];
+		run_info ri;
+		run_info_init(&ri, n);
+		if (DFX_ARRAY_PUSH(&chain, ri) < 0) {
+			error = DFFIX_ENOMEM;
+			goto done;
+		}
+		size_t merged_len = n->instr.args.start + ri.trim_len;
+		for (;;) {
+			dfx_node *m = next_significant(chain.items[chain.len - 1].node);
+			if (!is_run(m))
+				break;
+			run_info_init(&ri, m);
+			if (DFX_ARRAY_PUSH(&chain, ri) < 0) {
+				error = DFFIX_ENOMEM;
+				goto done;
+			}
+			run_info *a = &chain.items[chain.len - 2], *b = &chain.items[chain.len - 1];
+			size_t total = merged_len + 4 + strlen(INDENT) + b->len;
+			int silent;
+			const char *why =
+				pair_problem(ctx, self, &scratch, a, b, &sh, total, msg, sizeof(msg), &silent, &error);
+			if (error < 0)
+				goto done;
+			if (why || silent) {
+				/* Reported after the merge, to keep the diagnostics in order. */
+				if (why) {
+					refused = m;
+					snprintf(reason, sizeof(reason), "%s", why);
+				}
+				chain.len--;
+				break;
+			}
+			merged_len += 4 + strlen(INDENT) + b->trim_len;
+		}
+		dfx_node *merged = NULL;
+		if (chain.len >= 2 && (error = merge_chain(ctx, self, &scratch, chain.items, chain.len, &merged)) < 0)
+			goto done;
+		if (refused && (error = dfx_pass_refused(ctx, self, refused, "not merged: %s", reason)) < 0)
+			goto done;
+		/* The next chain starts after this one (at the refused RUN, if any). */
+		n = merged ? merged->next : chain.items[chain.len - 1].node->next;
+		error = 0;
+	}
+done:
+	DFX_ARRAY_FREE(&chain);
+	dfx_arena_dispose(&scratch);
+	return error < 0 ? error : 0;
+}
+
+const dfx_pass dfx_pass_merge_run = {
+	"merge-run", "DF104", DFFIX_FIX_MERGE_RUN, "merge consecutive RUN instructions into one", "G6",
+	aliases,     DFFIX_SEV_WARNING, run};

@@ -102,6 +102,7 @@ class Runner:
         self.verbose = verbose
         self.passed = 0
         self.failed = 0
+        self.out_written = False
 
     def ok(self, case, check):
         self.passed += 1
@@ -110,9 +111,12 @@ class Runner:
 
     def fail(self, case, check, why, out_path=None, actual=None):
         self.failed += 1
-        if out_path is not None and actual is not None:
+        # The .out holds the output of the case's first failed check.
+        if out_path is not None and actual is not None and not self.out_written:
             write(out_path, actual)
-            why += " (actual output in %s)" % out_path
+            self.out_written = True
+        if out_path is not None and self.out_written:
+            why += " (see %s)" % out_path
         print("FAIL %s: %s: %s" % (case, check, why))
 
     def run_case(self, path):
@@ -126,6 +130,7 @@ class Runner:
             self.fail(case, "flags", "bad # dffix-test: line: %s" % e)
             return
         failed_before = self.failed
+        self.out_written = False
         has_golden, has_diag, has_err = (os.path.exists(p) for p in (golden_p, diag_p, err_p))
 
         if self.update:

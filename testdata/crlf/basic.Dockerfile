@@ -1,0 +1,7 @@
+# dffix-test: --fix=none
+from scratch
+run echo hi  
+
+
+# comment
+CMD ["a","b"]

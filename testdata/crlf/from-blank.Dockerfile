@@ -1,0 +1,4 @@
+# dffix-test: --fix=none
+FROM a
+RUN x
+FROM b

@@ -1,0 +1,6 @@
+# dffix-test: --fix=none
+FROM scratch
+RUN <<EOF
+echo hi
+EOF
+RUN echo after

@@ -1,0 +1,5 @@
+# dffix-test: --fix=none
+FROM scratch
+RUN a
+RUN b
+RUN c

@@ -1,0 +1,3 @@
+# dffix-test: --fix=none
+FROM scratch
+RUN a

@@ -1,0 +1,4 @@
+FROM scratch
+RUN echo ok
+  CMD ["a", \
+   1]

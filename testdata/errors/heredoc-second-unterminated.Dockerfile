@@ -1,0 +1,5 @@
+FROM scratch
+RUN <<A <<B
+a
+A
+b

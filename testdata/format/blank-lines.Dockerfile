@@ -1,0 +1,14 @@
+# dffix-test: --fix=none
+
+
+
+FROM scratch
+
+
+
+RUN a
+ 	 
+
+RUN b
+
+

@@ -1,0 +1,8 @@
+# dffix-test: --fix=none
+FROM scratch
+RUN a\
+  b
+RUN c    \
+    d
+RUN e	\
+    f

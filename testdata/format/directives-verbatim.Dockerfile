@@ -1,0 +1,3 @@
+#syntax=docker/dockerfile:1  
+#  ESCAPE  =  \	
+from scratch

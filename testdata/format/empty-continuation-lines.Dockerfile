@@ -1,0 +1,7 @@
+# dffix-test: --fix=none
+FROM scratch
+RUN a \
+
+    && b \
+  
+    && c

@@ -1,0 +1,5 @@
+# dffix-test: --fix=none --indent 2
+FROM scratch
+RUN a \
+    # note
+    b

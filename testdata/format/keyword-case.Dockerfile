@@ -1,0 +1,4 @@
+# dffix-test: --fix=none
+from scratch
+run echo hi
+Copy a b

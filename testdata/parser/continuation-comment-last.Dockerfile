@@ -1,0 +1,5 @@
+# dffix-test: --fix=none
+FROM scratch
+RUN echo a \
+  # trailing comment
+  && echo b

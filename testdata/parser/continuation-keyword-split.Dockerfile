@@ -1,0 +1,4 @@
+# dffix-test: --fix=none
+FROM scratch
+RU\
+N echo hi

@@ -1,0 +1,8 @@
+# dffix-test: --fix=none
+FROM scratch
+RUN a \
+
+RUN b
+RUN c \
+# c
+RUN d

@@ -1,0 +1,4 @@
+# dffix-test: --fix=none
+FROM scratch
+RUN echo a \\\
+RUN echo b

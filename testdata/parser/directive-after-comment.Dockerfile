@@ -1,0 +1,5 @@
+# hello
+# escape=`
+FROM scratch
+RUN echo a \
+  b

@@ -1,0 +1,4 @@
+FROM scratch
+# escape=`
+RUN echo a \
+  b

@@ -1,0 +1,5 @@
+#  SYNTAX = docker/dockerfile:1
+# EsCaPe=`
+FROM scratch
+RUN dir `
+   c:\

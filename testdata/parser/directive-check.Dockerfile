@@ -1,0 +1,5 @@
+# check=skip=all
+# escape=`
+FROM scratch
+RUN echo `
+  hi

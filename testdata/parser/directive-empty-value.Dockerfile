@@ -1,0 +1,4 @@
+# escape=
+FROM scratch
+RUN echo a \
+  b

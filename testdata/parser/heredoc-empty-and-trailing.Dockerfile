@@ -1,0 +1,8 @@
+# dffix-test: --fix=none
+FROM scratch
+RUN <<EOF
+EOF
+RUN <<EOF
+hi
+EOF 
+EOF

@@ -1,0 +1,5 @@
+# dffix-test: --fix=none
+FROM scratch
+onbuild   run <<EOF
+echo hi
+EOF

@@ -1,0 +1,4 @@
+# dffix-test: --fix=none
+FROM scratch
+CMD ["a"] trailing
+RUN ["b"]  &&  echo

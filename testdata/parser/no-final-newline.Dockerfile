@@ -1,0 +1,3 @@
+# dffix-test: --fix=none
+from scratch
+run echo hi

@@ -1,0 +1,5 @@
+# dffix-test: --fix=none
+# one
+
+
+# two   

@@ -1,0 +1,5 @@
+# dffix-test: --fix=none
+FROM scratch
+foo  bar   baz
+ONBUILD  bar  x
+RUN echo ok
