@@ -89,7 +89,8 @@ typedef struct dfx_instr {
 	dfx_span args;        /* the arguments, trimmed; may be empty */
 	int json;             /* exec form: args parsed as a JSON array of strings */
 	dfx_span *json_strings; /* raw string tokens including their quotes (json only) */
-	const char **json_values; /* decoded strings (json only) */
+	const char **json_values; /* decoded strings (json only); may hold NUL bytes */
+	size_t *json_lengths;     /* their lengths */
 	size_t json_count;
 	struct dfx_instr *sub; /* ONBUILD trigger, or NULL */
 } dfx_instr;

@@ -1,880 +1,595 @@
-/* diff.c - unified diff for `dffix -d`.
+/*
+ * diff.c - the unified diff behind `dffix -d`.
  *
- * The analysis follows GNU diffutils step by step, so that the output is the
- * same as `diff -u --label A --label B` (the tests compare against it):
+ * Written from the published description of E. W. Myers, "An O(ND)
+ * Difference Algorithm and Its Variations" (Algorithmica 1, 1986): the greedy
+ * search for furthest-reaching paths, run from both ends at once to find the
+ * "middle snake" of a shortest edit script, and the divide-and-conquer that
+ * solves the two halves on either side of it in linear space.
  *
- *  1. Skip the identical leading and trailing lines, but keep `context` of
- *     them at each end of the compared region (GNU's "horizon"), so that a
- *     change next to them can still slide, and `context` more around it that
- *     hunks may print.
- *  2. Number the region's lines by equivalence class (a hash table), so the
- *     search compares integers. A line's bytes include its '\n', so a last
- *     line without one never equals a line with one.
- *  3. Set aside lines that match nothing on the other side, and runs of
- *     lines that match too many (GNU's discard_confusing_lines): they are
- *     changes anyway and would only slow the search.
- *  4. Myers' O(ND) search in linear space: find the middle snake, split,
- *     repeat on both halves (an explicit stack, not recursion). As in GNU,
- *     a search that passes `too_expensive` (about the square root of the
- *     input, at least 4096) stops at its furthest-reaching diagonal.
- *  5. Slide each run of changes to a canonical place (shift_boundaries).
- *  6. Group changes into hunks and print them.
+ * The steps: split both texts into lines; set aside the lines they share at
+ * the start and at the end; number the remaining lines so that equal lines
+ * get equal numbers; search; print the lines the search marked as hunks.
  *
- * On top of GNU's heuristic a work budget, linear in the input, bounds the
- * search: once spent, every range still to compare becomes one block of
- * deletions and insertions. Memory is linear in the number of lines.
+ * The search is bounded. Every diagonal probed and every pair of lines
+ * compared costs a step; once the steps pass the budget, each region still
+ * unsolved is reported as deleted and inserted whole. The diff stays correct,
+ * only longer than necessary.
  */
-#include "diff.h"
-
 #include <stdint.h>
 #include <string.h>
 
 #include "alloc.h"
-#include "array.h"
+#include "diff.h"
 
-typedef ptrdiff_t lin;
-#define LIN_MAX PTRDIFF_MAX
+/* The budget is a fixed allowance plus a few steps per line, so that the
+ * snakes of two huge but similar files never run out of it. */
+#define BUDGET_BASE ((uint64_t)1 << 26)
+#define BUDGET_PER_LINE 16u
 
-/* The search's per-line arrays hold 32-bit values, halving their memory;
- * a region of INT32_MAX lines or more skips the search (see below). */
-typedef int32_t ix;
-#define IX_MAX INT32_MAX
+#define NONE ((ptrdiff_t)-1) /* a diagonal no path reaches (yet) */
 
-/* One side of the comparison. "Window" lines are the region plus up to
- * `context` identical lines on each side of it, all that hunks can print. */
-struct file {
+static const char BOLD[] = "\033[1m";
+static const char RED[] = "\033[31m";
+static const char GREEN[] = "\033[32m";
+static const char CYAN[] = "\033[36m";
+static const char RESET[] = "\033[m";
+
+/* Section - lines */
+
+typedef struct side {
 	const char *text;
-	size_t *start;  /* wn + 1 offsets: window line w is text[start[w]..start[w+1]) */
-	lin wn;         /* lines in the window */
-	lin roff;       /* window index of the region's first line */
-	lin n;          /* lines in the region, the part that is compared */
-	ix *equiv;      /* class of each region line, from 1 */
-	char *flags;    /* n + 2 bytes; changed == flags + 1 */
-	char *changed;  /* 1 = deleted/inserted; changed[-1] and changed[n] stay 0 */
-	ix *kept;       /* classes of the lines the search sees (not discarded) */
-	ix *realindex;  /* region index of each kept line */
-	lin nkept;
-};
+	size_t n;               /* number of lines */
+	size_t *start;          /* n + 1 offsets: line i is text[start[i], start[i + 1]) */
+	unsigned char *changed; /* n flags: deleted (old side) or inserted (new side) */
+} side;
 
-struct diff {
-	struct file f[2];
-	lin base;          /* 0-based file line number of window line 0, same in both */
-	ix *fdiag, *bdiag;  /* indexed by diagonal, from -(nkept1 + 1) to nkept0 + 1 */
-	lin too_expensive;
-	uint64_t work, budget;
-};
-
-struct line_class {
-	uint64_t hash;
-	const char *line; /* the first line seen of the class */
-	size_t len;
-};
-
-struct change {
-	lin line0, line1;     /* window indices of the first deleted/inserted line */
-	lin deleted, inserted;
-};
-
-/* Section - setup */
-
-static void *alloc_array(size_t n, size_t size)
+/* Allocates count elements of size bytes, or NULL on overflow or failure. */
+static void *alloc_array(size_t count, size_t size, int zeroed)
 {
-	if (n == 0)
-		n = 1;
-	if (n > SIZE_MAX / size)
+	if (count == 0)
+		count = 1;
+	if (count > SIZE_MAX / size)
 		return NULL;
-	return dfx_malloc(n * size);
+	return zeroed ? dfx_calloc(count, size) : dfx_malloc(count * size);
 }
 
-static void *zalloc_array(size_t n, size_t size)
+/* Every line keeps its '\n'; only the last one may lack it. An empty text has
+ * no lines at all. */
+static int split_lines(side *s, const char *text, size_t len)
 {
-	return dfx_calloc(n ? n : 1, size);
-}
+	const char *p = text, *end = text + len;
+	size_t n = 0;
 
-/* Offset of the start of the k-th line before the line starting at off. */
-static size_t back_lines(const char *s, size_t off, lin k)
-{
-	while (k-- > 0 && off > 0) {
-		off--;
-		while (off > 0 && s[off - 1] != '\n')
-			off--;
+	s->text = text;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		p = nl ? nl + 1 : end;
+		n++;
 	}
-	return off;
-}
-
-/* Offset just past the k lines starting at off. */
-static size_t forward_lines(const char *s, size_t len, size_t off, lin k)
-{
-	while (k-- > 0 && off < len) {
-		const char *nl = memchr(s + off, '\n', len - off);
-		off = nl ? (size_t)(nl - s) + 1 : len;
-	}
-	return off;
-}
-
-static lin count_newlines(const char *s, size_t len)
-{
-	lin k = 0;
-	const char *p = s, *end = s + len;
-	while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-		k++;
-		p++;
-	}
-	return k;
-}
-
-/* Fills f->start with the lines of text[lo..hi), hi being a line end. */
-static int index_lines(struct file *f, const char *text, size_t lo, size_t hi)
-{
-	lin n = count_newlines(text + lo, hi - lo);
-	if (hi > lo && text[hi - 1] != '\n')
-		n++; /* the last line of the file, without a newline */
-	f->text = text;
-	f->wn = n;
-	f->start = alloc_array((size_t)n + 1, sizeof *f->start);
-	if (!f->start)
+	s->n = n;
+	s->start = alloc_array(n + 1, sizeof(*s->start), 0);
+	s->changed = alloc_array(n, 1, 1);
+	if (!s->start || !s->changed)
 		return DFFIX_ENOMEM;
-	/* A plain loop: memchr per line costs more than it saves on short lines. */
-	lin w = 0;
-	f->start[0] = lo;
-	for (size_t p = lo; p < hi; p++)
-		if (text[p] == '\n')
-			f->start[++w] = p + 1;
-	f->start[n] = hi;
+	p = text;
+	for (size_t i = 0; i < n; i++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		s->start[i] = (size_t)(p - text);
+		p = nl ? nl + 1 : end;
+	}
+	s->start[n] = len;
 	return 0;
 }
 
-/*
- * Step 1: finds the identical leading and trailing lines and indexes the
- * window. The trailing scan stops at the region's start, as GNU's stops at
- * the start it kept for the prefix.
- */
-static int find_region(struct diff *d, const char *a, size_t alen, const char *b, size_t blen,
-		       lin horizon)
+static size_t line_len(const side *s, size_t i)
 {
-	size_t lim = alen < blen ? alen : blen, m = 0;
-	while (m < lim && a[m] == b[m])
-		m++;
-	/* Lines wholly inside the common bytes, '\n' included, are common. */
-	lin prefix = count_newlines(a, m);
-	size_t off_p = m;
-	while (off_p > 0 && a[off_p - 1] != '\n')
-		off_p--;
-	lin keep_p = prefix < horizon ? prefix : horizon;
-	size_t off_r = back_lines(a, off_p, keep_p);
-
-	size_t ea = alen, eb = blen;
-	lin suffix = 0;
-	while (ea > off_r && eb > off_r) {
-		size_t la = ea - 1, lb = eb - 1;
-		while (la > off_r && a[la - 1] != '\n')
-			la--;
-		while (lb > off_r && b[lb - 1] != '\n')
-			lb--;
-		if (ea - la != eb - lb || memcmp(a + la, b + lb, ea - la) != 0)
-			break;
-		ea = la;
-		eb = lb;
-		suffix++;
-	}
-	lin keep_s = suffix < horizon ? suffix : horizon;
-	size_t ra = forward_lines(a, alen, ea, keep_s);
-	size_t rb = forward_lines(b, blen, eb, keep_s);
-
-	/* The window adds up to `horizon` more common lines on each side. */
-	lin rs = prefix - keep_p;
-	lin pre = rs < horizon ? rs : horizon;
-	size_t wlo = back_lines(a, off_r, pre);
-	size_t wa = forward_lines(a, alen, ra, horizon);
-	size_t wb = forward_lines(b, blen, rb, horizon);
-	d->base = rs - pre;
-
-	int error;
-	if ((error = index_lines(&d->f[0], a, wlo, wa)) < 0 ||
-	    (error = index_lines(&d->f[1], b, wlo, wb)) < 0)
-		return error;
-	d->f[0].roff = d->f[1].roff = pre;
-	d->f[0].n = count_newlines(a + off_r, ra - off_r) + (ra > off_r && a[ra - 1] != '\n');
-	d->f[1].n = count_newlines(b + off_r, rb - off_r) + (rb > off_r && b[rb - 1] != '\n');
-	return 0;
+	return s->start[i + 1] - s->start[i];
 }
 
-/* A word-at-a-time hash: lines are compared in full on a hash match, so
- * this only needs to spread well, and to be fast on 100 MB inputs. */
-static uint64_t hash_bytes(const char *s, size_t n)
+static int same_line(const side *a, size_t i, const side *b, size_t j)
 {
-	const uint64_t mul = 0x9e3779b97f4a7c15u;
-	uint64_t h = n * mul, w;
-	while (n >= 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ w) * mul;
-		h ^= h >> 32;
-		s += 8;
-		n -= 8;
-	}
-	w = 0;
-	memcpy(&w, s, n);
-	h = (h ^ w) * mul;
-	return h ^ (h >> 29);
+	size_t len = line_len(a, i);
+	return len == line_len(b, j) &&
+	       memcmp(a->text + a->start[i], b->text + b->start[j], len) == 0;
 }
 
-struct classes {
-	ix *slot;     /* open addressing: a class number, 0 = empty */
-	size_t cap;   /* a power of two, at least twice the class count */
-	DFX_ARRAY(struct line_class) items; /* class c is items[c - 1] */
-};
+/* Section - numbering lines */
 
-/* Doubles the slot table; classes keep their numbers. */
-static int grow_classes(struct classes *t)
+typedef struct uniq {
+	uint64_t hash;
+	const char *p;
+	size_t len;
+} uniq;
+
+typedef struct interner {
+	size_t *slot; /* open addressing; 0 = empty, else 1 + index into u */
+	size_t mask;
+	uniq *u; /* one entry per distinct line seen */
+	size_t nu;
+} interner;
+
+static uint64_t hash_bytes(const char *p, size_t n)
 {
-	size_t cap = t->cap ? t->cap * 2 : 1024;
-	ix *slot = zalloc_array(cap, sizeof *slot);
-	if (!slot)
-		return DFFIX_ENOMEM;
-	for (size_t c = 0; c < t->items.len; c++) {
-		size_t s = (size_t)t->items.items[c].hash & (cap - 1);
-		while (slot[s] != 0)
-			s = (s + 1) & (cap - 1);
-		slot[s] = (ix)c + 1;
+	/* FNV-1a: cheap, and collisions only cost a memcmp. */
+	uint64_t h = UINT64_C(14695981039346656037);
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)p[i];
+		h *= UINT64_C(1099511628211);
 	}
-	dfx_free(t->slot);
-	t->slot = slot;
-	t->cap = cap;
-	return 0;
+	return h;
 }
 
-/* Step 2: gives each region line the number of its class of equal lines.
- * The table grows with the classes, not the lines: a huge file of few
- * distinct lines stays small. */
-static int classify(struct diff *d, lin *nclass)
+/* Returns the number of the line p[0, len): the same for equal lines. */
+static size_t intern(interner *t, const char *p, size_t len)
 {
-	struct classes t = {NULL, 0, DFX_ARRAY_INIT};
-	int error = DFFIX_ENOMEM;
-	if (grow_classes(&t) < 0)
-		goto cleanup;
+	uint64_t h = hash_bytes(p, len);
+	size_t k = (size_t)(h ^ (h >> 29)) & t->mask;
 
-	for (int k = 0; k < 2; k++) {
-		struct file *f = &d->f[k];
-		f->equiv = alloc_array((size_t)f->n, sizeof *f->equiv);
-		if (!f->equiv)
-			goto cleanup;
-		for (lin i = 0; i < f->n; i++) {
-			struct line_class lc;
-			lc.line = f->text + f->start[f->roff + i];
-			lc.len = f->start[f->roff + i + 1] - f->start[f->roff + i];
-			lc.hash = hash_bytes(lc.line, lc.len);
-			size_t s = (size_t)lc.hash & (t.cap - 1);
-			ix c;
-			while ((c = t.slot[s]) != 0) {
-				const struct line_class *o = &t.items.items[c - 1];
-				if (o->hash == lc.hash && o->len == lc.len &&
-				    memcmp(o->line, lc.line, lc.len) == 0)
-					break;
-				s = (s + 1) & (t.cap - 1);
-			}
-			if (c == 0) {
-				if (DFX_ARRAY_PUSH(&t.items, lc) < 0)
-					goto cleanup;
-				c = (ix)t.items.len;
-				t.slot[s] = c;
-				if (t.items.len * 2 > t.cap && grow_classes(&t) < 0)
-					goto cleanup;
-			}
-			f->equiv[i] = c;
+	for (;;) {
+		size_t s = t->slot[k];
+		if (!s) {
+			t->u[t->nu].hash = h;
+			t->u[t->nu].p = p;
+			t->u[t->nu].len = len;
+			t->slot[k] = ++t->nu;
+			return t->nu - 1;
 		}
+		const uniq *e = &t->u[s - 1];
+		if (e->hash == h && e->len == len && memcmp(e->p, p, len) == 0)
+			return s - 1;
+		k = (k + 1) & t->mask;
 	}
-	*nclass = (lin)t.items.len + 1;
-	error = 0;
+}
+
+/* Fills ids[0, n) for lines first.. of a, then ids[n, n + m) for lines
+ * first.. of b. */
+static int number_lines(size_t *ids, const side *a, const side *b, size_t first, size_t n,
+			size_t m)
+{
+	interner t = {NULL, 0, NULL, 0};
+	size_t cap = 16;
+	int error = 0;
+
+	/* At most half full, so probes stay short. */
+	while (cap / 2 < n + m) {
+		if (cap > SIZE_MAX / 2)
+			return DFFIX_ENOMEM;
+		cap *= 2;
+	}
+	t.mask = cap - 1;
+	t.slot = alloc_array(cap, sizeof(*t.slot), 1);
+	t.u = alloc_array(n + m, sizeof(*t.u), 0);
+	if (!t.slot || !t.u) {
+		error = DFFIX_ENOMEM;
+		goto cleanup;
+	}
+	for (size_t i = 0; i < n; i++)
+		ids[i] = intern(&t, a->text + a->start[first + i], line_len(a, first + i));
+	for (size_t j = 0; j < m; j++)
+		ids[n + j] = intern(&t, b->text + b->start[first + j], line_len(b, first + j));
 cleanup:
 	dfx_free(t.slot);
-	DFX_ARRAY_FREE(&t.items);
+	dfx_free(t.u);
 	return error;
 }
 
-/* Step 3, for one side: keeps discards (1) only in runs that start and end
- * with a line matching nothing, and cancels the doubtful ones (2) that are
- * too many or too near a run's ends to be worth setting aside. */
-static void settle_discards(char *fl, lin n)
+/* Section - the search */
+
+typedef struct search {
+	const size_t *a, *b;      /* line numbers of the region between the shared ends */
+	unsigned char *del, *ins; /* the changed flags of those same lines */
+	ptrdiff_t *fwd, *bwd;     /* furthest x per diagonal, centred: index -lim..lim */
+	ptrdiff_t lim;            /* the search gives up before d reaches lim */
+	uint64_t work, budget;    /* steps taken, steps allowed */
+} search;
+
+/* A snake from (x, y) to (u, v) that lies on a shortest path. */
+typedef struct snake {
+	ptrdiff_t x, y, u, v;
+} snake;
+
+/* Charges steps; says whether the budget is spent. */
+static int spend(search *s, ptrdiff_t steps)
 {
-	for (lin i = 0; i < n; i++) {
-		if (fl[i] == 2) {
-			fl[i] = 0;
-			continue;
-		}
-		if (fl[i] == 0)
-			continue;
-
-		lin j, provisional = 0;
-		for (j = i; j < n && fl[j] != 0; j++)
-			if (fl[j] == 2)
-				provisional++;
-		while (j > i && fl[j - 1] == 2) {
-			fl[--j] = 0;
-			provisional--;
-		}
-		lin length = j - i;
-
-		if (provisional * 4 > length) {
-			while (j > i)
-				if (fl[--j] == 2)
-					fl[j] = 0;
-			continue;
-		}
-
-		/* Subruns of about sqrt(length / 4) doubtful lines stay. */
-		lin minimum = 1, tem = length >> 2, consec = 0;
-		while ((tem >>= 2) > 0)
-			minimum <<= 1;
-		minimum++;
-		for (j = 0; j < length; j++) {
-			if (fl[i + j] != 2)
-				consec = 0;
-			else if (minimum == ++consec)
-				j -= consec; /* go back and cancel the whole subrun */
-			else if (minimum < consec)
-				fl[i + j] = 0;
-		}
-
-		/* Near each end, cancel doubtful lines until three definite
-		 * ones in a row, or a definite one at least 8 lines in. */
-		consec = 0;
-		for (j = 0; j < length; j++) {
-			if (j >= 8 && fl[i + j] == 1)
-				break;
-			if (fl[i + j] == 2) {
-				consec = 0;
-				fl[i + j] = 0;
-			} else if (fl[i + j] == 0) {
-				consec = 0;
-			} else if (++consec == 3) {
-				break;
-			}
-		}
-		i += length - 1;
-		consec = 0;
-		for (j = 0; j < length; j++) {
-			if (j >= 8 && fl[i - j] == 1)
-				break;
-			if (fl[i - j] == 2) {
-				consec = 0;
-				fl[i - j] = 0;
-			} else if (fl[i - j] == 0) {
-				consec = 0;
-			} else if (++consec == 3) {
-				break;
-			}
-		}
-	}
+	s->work += (uint64_t)steps;
+	return s->work > s->budget;
 }
-
-static int discard_confusing(struct diff *d, lin nclass)
-{
-	lin *count = zalloc_array(2 * (size_t)nclass, sizeof *count);
-	char *fl[2];
-	fl[0] = zalloc_array((size_t)d->f[0].n + (size_t)d->f[1].n, 1);
-	fl[1] = fl[0] ? fl[0] + d->f[0].n : NULL;
-	int error = DFFIX_ENOMEM;
-	if (!count || !fl[0])
-		goto cleanup;
-
-	for (int k = 0; k < 2; k++)
-		for (lin i = 0; i < d->f[k].n; i++)
-			count[k * nclass + d->f[k].equiv[i]]++;
-
-	for (int k = 0; k < 2; k++) {
-		const struct file *f = &d->f[k];
-		const lin *other = count + (1 - k) * nclass;
-		/* "Many" grows with the square root of the line count. */
-		lin many = 5, tem = f->n / 64;
-		while ((tem >>= 2) > 0)
-			many *= 2;
-		for (lin i = 0; i < f->n; i++) {
-			lin matches = other[f->equiv[i]];
-			if (matches == 0)
-				fl[k][i] = 1;
-			else if (matches > many)
-				fl[k][i] = 2;
-		}
-	}
-
-	for (int k = 0; k < 2; k++) {
-		struct file *f = &d->f[k];
-		settle_discards(fl[k], f->n);
-		f->kept = alloc_array((size_t)f->n, sizeof *f->kept);
-		f->realindex = alloc_array((size_t)f->n, sizeof *f->realindex);
-		if (!f->kept || !f->realindex)
-			goto cleanup;
-		lin j = 0;
-		for (lin i = 0; i < f->n; i++) {
-			if (fl[k][i] == 0) {
-				f->kept[j] = f->equiv[i];
-				f->realindex[j++] = (ix)i;
-			} else {
-				f->changed[i] = 1;
-			}
-		}
-		f->nkept = j;
-	}
-	error = 0;
-cleanup:
-	dfx_free(count);
-	dfx_free(fl[0]);
-	return error;
-}
-
-/* Section - the search (step 4) */
-
-struct split {
-	lin xmid, ymid;
-	int lo_minimal, hi_minimal; /* search that half without the cutoff */
-};
 
 /*
- * Finds where a shortest edit script of kept0[xoff..xlim) -> kept1[yoff..ylim)
- * crosses its middle, searching forward from the top-left and backward from
- * the bottom-right until the two meet. The ranges' first lines differ, and so
- * do their last lines. Returns 0, or 1 when the work budget ran out.
+ * Finds the middle snake of a shortest path from (x0, y0) to (x1, y1).
+ *
+ * Coordinates are relative to (x0, y0): x counts lines of a, y lines of b,
+ * and diagonal k holds the points with x - y = k. Round d extends the
+ * furthest-reaching paths with d edits from the top-left corner (fwd, by
+ * diagonal k) and from the bottom-right corner (bwd, by c = k - delta where
+ * delta = n - m is the corner's diagonal). When delta is odd the two fronts
+ * can first meet in a forward step, otherwise in a backward one; the first
+ * meeting gives a shortest path, and the snake just followed is its middle.
+ * Moves that would leave the grid are never taken.
+ *
+ * Returns 0, or -1 when the budget or the arrays run out.
  */
-static int middle_snake(struct diff *d, lin xoff, lin xlim, lin yoff, lin ylim, int minimal,
-			struct split *out)
+static int middle_snake(search *s, ptrdiff_t x0, ptrdiff_t x1, ptrdiff_t y0, ptrdiff_t y1,
+			snake *out)
 {
-	ix *fd = d->fdiag, *bd = d->bdiag;
-	const ix *xv = d->f[0].kept, *yv = d->f[1].kept;
-	const lin dmin = xoff - ylim, dmax = xlim - yoff;
-	const lin fmid = xoff - yoff, bmid = xlim - ylim;
-	lin fmin = fmid, fmax = fmid, bmin = bmid, bmax = bmid;
-	const int odd = (fmid - bmid) % 2 != 0;
+	const size_t *a = s->a + x0, *b = s->b + y0;
+	ptrdiff_t n = x1 - x0, m = y1 - y0, delta = n - m;
+	ptrdiff_t *f = s->fwd + s->lim, *r = s->bwd + s->lim;
+	int odd = delta % 2 != 0;
 
-	fd[fmid] = (ix)xoff;
-	bd[bmid] = (ix)xlim;
-	for (lin c = 1;; c++) {
-		/* One more edit forward on every diagonal in reach. */
-		if (fmin > dmin)
-			fd[--fmin - 1] = -1;
-		else
-			fmin++;
-		if (fmax < dmax)
-			fd[++fmax + 1] = -1;
-		else
-			fmax--;
-		for (lin k = fmax; k >= fmin; k -= 2) {
-			lin lo = fd[k - 1], hi = fd[k + 1];
-			lin x = lo < hi ? hi : lo + 1;
-			lin x0 = x, y = x - k;
-			while (x < xlim && y < ylim && xv[x] == yv[y])
-				x++, y++;
-			d->work += 1 + (uint64_t)(x - x0);
-			fd[k] = (ix)x;
-			if (odd && bmin <= k && k <= bmax && bd[k] <= x) {
-				*out = (struct split){x, y, 1, 1};
+	for (ptrdiff_t d = 0; d <= (n + m + 1) / 2; d++) {
+		if (d >= s->lim)
+			return -1;
+		for (ptrdiff_t k = -d; k <= d; k += 2) {
+			ptrdiff_t x, y, x_start, c = k - delta;
+			if (k < -m || k > n) {
+				f[k] = NONE;
+				if (spend(s, 1))
+					return -1;
+				continue;
+			}
+			if (d == 0) {
+				x = 0;
+			} else {
+				x = NONE;
+				/* Down, from diagonal k + 1: one line of b inserted. */
+				if (k < d && f[k + 1] != NONE && f[k + 1] - (k + 1) < m)
+					x = f[k + 1];
+				/* Right, from diagonal k - 1: one line of a deleted. */
+				if (k > -d && f[k - 1] != NONE && f[k - 1] < n && f[k - 1] + 1 > x)
+					x = f[k - 1] + 1;
+			}
+			if (x == NONE) {
+				f[k] = NONE;
+				if (spend(s, 1))
+					return -1;
+				continue;
+			}
+			x_start = x;
+			y = x - k;
+			while (x < n && y < m && a[x] == b[y]) {
+				x++;
+				y++;
+			}
+			f[k] = x;
+			if (spend(s, 1 + x - x_start))
+				return -1;
+			/* The backward fronts are from round d - 1 here. */
+			if (odd && c >= -(d - 1) && c <= d - 1 && r[c] != NONE && x >= r[c]) {
+				out->x = x0 + x_start;
+				out->y = y0 + x_start - k;
+				out->u = x0 + x;
+				out->v = y0 + y;
 				return 0;
 			}
 		}
-
-		/* And one more backward. */
-		if (bmin > dmin)
-			bd[--bmin - 1] = IX_MAX;
-		else
-			bmin++;
-		if (bmax < dmax)
-			bd[++bmax + 1] = IX_MAX;
-		else
-			bmax--;
-		for (lin k = bmax; k >= bmin; k -= 2) {
-			lin lo = bd[k - 1], hi = bd[k + 1];
-			lin x = lo < hi ? lo : hi - 1;
-			lin x0 = x, y = x - k;
-			while (x > xoff && y > yoff && xv[x - 1] == yv[y - 1])
-				x--, y--;
-			d->work += 1 + (uint64_t)(x0 - x);
-			bd[k] = (ix)x;
-			if (!odd && fmin <= k && k <= fmax && x <= fd[k]) {
-				*out = (struct split){x, y, 1, 1};
+		for (ptrdiff_t c = -d; c <= d; c += 2) {
+			ptrdiff_t x, y, x_start, k = c + delta;
+			if (k < -m || k > n) {
+				r[c] = NONE;
+				if (spend(s, 1))
+					return -1;
+				continue;
+			}
+			if (d == 0) {
+				x = n;
+			} else {
+				x = NONE;
+				/* Left, from diagonal k + 1: one line of a deleted. */
+				if (c < d && r[c + 1] != NONE && r[c + 1] > 0)
+					x = r[c + 1] - 1;
+				/* Up, from diagonal k - 1: one line of b inserted. */
+				if (c > -d && r[c - 1] != NONE && r[c - 1] - (k - 1) > 0 &&
+				    (x == NONE || r[c - 1] < x))
+					x = r[c - 1];
+			}
+			if (x == NONE) {
+				r[c] = NONE;
+				if (spend(s, 1))
+					return -1;
+				continue;
+			}
+			x_start = x;
+			y = x - k;
+			while (x > 0 && y > 0 && a[x - 1] == b[y - 1]) {
+				x--;
+				y--;
+			}
+			r[c] = x;
+			if (spend(s, 1 + x_start - x))
+				return -1;
+			/* The forward fronts are from this same round. */
+			if (!odd && k >= -d && k <= d && f[k] != NONE && f[k] >= x) {
+				out->x = x0 + x;
+				out->y = y0 + y;
+				out->u = x0 + x_start;
+				out->v = y0 + x_start - k;
 				return 0;
 			}
 		}
+	}
+	return -1;
+}
 
-		if (d->work > d->budget)
-			return 1;
-		if (minimal || c < d->too_expensive)
-			continue;
+static void mark_all(search *s, ptrdiff_t x0, ptrdiff_t x1, ptrdiff_t y0, ptrdiff_t y1)
+{
+	if (x1 > x0)
+		memset(s->del + x0, 1, (size_t)(x1 - x0));
+	if (y1 > y0)
+		memset(s->ins + y0, 1, (size_t)(y1 - y0));
+}
 
-		/* Too expensive: split at whichever search got furthest. */
-		lin fxybest = -1, fxbest = 0, bxybest = LIN_MAX, bxbest = 0;
-		for (lin k = fmax; k >= fmin; k -= 2) {
-			lin x = fd[k] < xlim ? fd[k] : xlim, y = x - k;
-			if (ylim < y)
-				x = ylim + k, y = ylim;
-			if (fxybest < x + y)
-				fxybest = x + y, fxbest = x;
+/*
+ * Marks a shortest edit script from a[x0, x1) to b[y0, y1). Each half of a
+ * middle snake needs at most half the edits of the whole, so the recursion
+ * is about log2(edits) deep; the second half is done by looping.
+ */
+static void solve(search *s, ptrdiff_t x0, ptrdiff_t x1, ptrdiff_t y0, ptrdiff_t y1)
+{
+	for (;;) {
+		snake mid;
+		while (x0 < x1 && y0 < y1 && s->a[x0] == s->b[y0]) {
+			x0++;
+			y0++;
 		}
-		for (lin k = bmax; k >= bmin; k -= 2) {
-			lin x = bd[k] > xoff ? bd[k] : xoff, y = x - k;
-			if (y < yoff)
-				x = yoff + k, y = yoff;
-			if (x + y < bxybest)
-				bxybest = x + y, bxbest = x;
+		while (x0 < x1 && y0 < y1 && s->a[x1 - 1] == s->b[y1 - 1]) {
+			x1--;
+			y1--;
 		}
-		if ((xlim + ylim) - bxybest < fxybest - (xoff + yoff))
-			*out = (struct split){fxbest, fxybest - fxbest, 1, 0};
-		else
-			*out = (struct split){bxbest, bxybest - bxbest, 0, 1};
+		if (x0 == x1 || y0 == y1) {
+			mark_all(s, x0, x1, y0, y1);
+			return;
+		}
+		/* Out of budget, or (never expected) a half as big as the whole:
+		 * report the region as replaced rather than loop. */
+		if (middle_snake(s, x0, x1, y0, y1, &mid) < 0 || (mid.x == x1 && mid.y == y1) ||
+		    (mid.u == x0 && mid.v == y0)) {
+			mark_all(s, x0, x1, y0, y1);
+			return;
+		}
+		solve(s, x0, mid.x, y0, mid.y);
+		x0 = mid.u;
+		y0 = mid.v;
+	}
+}
+
+static uint64_t isqrt(uint64_t v)
+{
+	uint64_t r = 0;
+	for (int bit = 31; bit >= 0; bit--) {
+		uint64_t t = r | ((uint64_t)1 << bit);
+		if (t * t <= v)
+			r = t;
+	}
+	return r;
+}
+
+/* Marks the changed lines of a[first, first + n) and b[first, first + m). */
+static int mark_changes(side *a, side *b, size_t first, size_t n, size_t m, uint64_t budget)
+{
+	search s;
+	size_t *ids = NULL;
+	ptrdiff_t *v = NULL;
+	int error = 0;
+
+	if (n == 0 || m == 0) {
+		memset(a->changed + first, 1, n);
+		memset(b->changed + first, 1, m);
 		return 0;
 	}
-}
-
-struct range {
-	lin xoff, xlim, yoff, ylim;
-	int minimal;
-};
-
-static void mark_changed(struct diff *d, const struct range *r)
-{
-	for (lin x = r->xoff; x < r->xlim; x++)
-		d->f[0].changed[d->f[0].realindex[x]] = 1;
-	for (lin y = r->yoff; y < r->ylim; y++)
-		d->f[1].changed[d->f[1].realindex[y]] = 1;
-}
-
-static int compare(struct diff *d)
-{
-	const ix *xv = d->f[0].kept, *yv = d->f[1].kept;
-	DFX_ARRAY(struct range) stack = DFX_ARRAY_INIT;
-	struct range r = {0, d->f[0].nkept, 0, d->f[1].nkept, 0};
-	int error = DFFIX_ENOMEM;
-	if (DFX_ARRAY_PUSH(&stack, r) < 0)
+	if (n > (size_t)PTRDIFF_MAX / 4 || m > (size_t)PTRDIFF_MAX / 4)
+		return DFFIX_ENOMEM;
+	if (!(ids = alloc_array(n + m, sizeof(*ids), 0))) {
+		error = DFFIX_ENOMEM;
+		goto cleanup;
+	}
+	if ((error = number_lines(ids, a, b, first, n, m)) < 0)
 		goto cleanup;
 
-	while (stack.len > 0) {
-		r = stack.items[--stack.len];
-		lin x0 = r.xoff;
-		while (r.xoff < r.xlim && r.yoff < r.ylim && xv[r.xoff] == yv[r.yoff])
-			r.xoff++, r.yoff++;
-		while (r.xoff < r.xlim && r.yoff < r.ylim && xv[r.xlim - 1] == yv[r.ylim - 1])
-			r.xlim--, r.ylim--;
-		d->work += (uint64_t)(r.xoff - x0);
-
-		struct split s;
-		if (r.xoff == r.xlim || r.yoff == r.ylim || d->work > d->budget ||
-		    middle_snake(d, r.xoff, r.xlim, r.yoff, r.ylim, r.minimal, &s)) {
-			mark_changed(d, &r);
-			continue;
-		}
-		/* The low half goes on top, so it is done first, as in GNU. */
-		struct range hi = {s.xmid, r.xlim, s.ymid, r.ylim, s.hi_minimal};
-		struct range lo = {r.xoff, s.xmid, r.yoff, s.ymid, s.lo_minimal};
-		if (DFX_ARRAY_PUSH(&stack, hi) < 0 || DFX_ARRAY_PUSH(&stack, lo) < 0)
-			goto cleanup;
+	memset(&s, 0, sizeof(s));
+	s.a = ids;
+	s.b = ids + n;
+	s.del = a->changed + first;
+	s.ins = b->changed + first;
+	s.budget = budget ? budget : BUDGET_BASE + (uint64_t)BUDGET_PER_LINE * (n + m);
+	/* Rounds 0..d cost at least (d + 1) * (d + 2) steps, so a round past
+	 * sqrt(budget) is never reached, nor one past (n + m + 1) / 2: the
+	 * arrays need no more diagonals than that. */
+	uint64_t rounds = isqrt(s.budget) + 2, most = (n + m + 1) / 2 + 1;
+	s.lim = (ptrdiff_t)(rounds < most ? rounds : most) + 1;
+	if (!(v = alloc_array(2 * (2 * (size_t)s.lim + 1), sizeof(*v), 0))) {
+		error = DFFIX_ENOMEM;
+		goto cleanup;
 	}
-	error = 0;
+	s.fwd = v;
+	s.bwd = v + 2 * s.lim + 1;
+	solve(&s, 0, (ptrdiff_t)n, 0, (ptrdiff_t)m);
 cleanup:
-	DFX_ARRAY_FREE(&stack);
+	dfx_free(ids);
+	dfx_free(v);
 	return error;
 }
 
-/*
- * Step 5: moves each run of changes as far down as it goes, merging runs that
- * meet, then back up to line up with a run on the other side if one exists
- * there; this is what makes equal diffs print alike (GNU shift_boundaries).
- */
-static void shift_boundaries(struct diff *d)
+/* Section - printing */
+
+/* Prints one line with its mark, and the note when it has no newline. */
+static int put_line(dffix_buf *out, char mark, const side *s, size_t i, const char *color)
 {
-	for (int k = 0; k < 2; k++) {
-		char *changed = d->f[k].changed;
-		const char *other = d->f[1 - k].changed;
-		const ix *eq = d->f[k].equiv;
-		const lin n = d->f[k].n;
-		lin i = 0, j = 0; /* j follows i's corresponding line on the other side */
-
-		for (;;) {
-			while (i < n && !changed[i]) {
-				while (other[j++])
-					;
-				i++;
-			}
-			if (i == n)
-				break;
-
-			lin start = i, runlength, corresponding;
-			while (changed[++i])
-				;
-			while (other[j])
-				j++;
-
-			do {
-				runlength = i - start;
-				/* Up while the line above equals the run's last. */
-				while (start > 0 && eq[start - 1] == eq[i - 1]) {
-					changed[--start] = 1;
-					changed[--i] = 0;
-					while (changed[start - 1])
-						start--;
-					while (other[--j])
-						;
-				}
-				/* The last end where the run faces a change on the other side. */
-				corresponding = other[j - 1] ? i : n;
-				/* Down while the run's first line equals the line below. */
-				while (i != n && eq[start] == eq[i]) {
-					changed[start++] = 0;
-					changed[i++] = 1;
-					while (changed[i])
-						i++;
-					while (other[++j])
-						corresponding = i;
-				}
-			} while (runlength != i - start);
-
-			while (corresponding < i) {
-				changed[--start] = 1;
-				changed[--i] = 0;
-				while (other[--j])
-					;
-			}
-		}
-	}
-}
-
-/* Section - output (step 6) */
-
-#define BOLD "\033[1m"
-#define RED "\033[31m"
-#define GREEN "\033[32m"
-#define CYAN "\033[36m"
-#define RESET "\033[0m"
-
-static int put_line(dffix_buf *out, const struct file *f, lin w, char sign, const char *color)
-{
-	const char *line = f->text + f->start[w];
-	size_t len = f->start[w + 1] - f->start[w];
-	int complete = len > 0 && line[len - 1] == '\n';
+	const char *p = s->text + s->start[i];
+	size_t len = line_len(s, i);
+	int has_nl = p[len - 1] == '\n';
 	int error;
-	if (complete && !color) {
-		/* The common case in two appends: the line keeps its '\n'. */
-		if ((error = dffix_buf_put(out, &sign, 1)) < 0)
-			return error;
-		return dffix_buf_put(out, line, len);
-	}
-	if (complete)
-		len--;
-	if ((color && (error = dffix_buf_puts(out, color)) < 0) ||
-	    (error = dffix_buf_put(out, &sign, 1)) < 0 ||
-	    (error = dffix_buf_put(out, line, len)) < 0 ||
-	    (color && (error = dffix_buf_puts(out, RESET)) < 0) ||
-	    (error = dffix_buf_put(out, "\n", 1)) < 0)
+
+	if (color && (error = dffix_buf_puts(out, color)) < 0)
 		return error;
-	if (!complete)
+	if ((error = dffix_buf_put(out, &mark, 1)) < 0 ||
+	    (error = dffix_buf_put(out, p, len - (size_t)has_nl)) < 0)
+		return error;
+	if (color && (error = dffix_buf_puts(out, RESET)) < 0)
+		return error;
+	if ((error = dffix_buf_put(out, "\n", 1)) < 0)
+		return error;
+	if (!has_nl)
 		return dffix_buf_puts(out, "\\ No newline at end of file\n");
 	return 0;
 }
 
-/* "l,s" with GNU's shorthands: "l" when s is 1, and the line before the
- * (empty) range when s is 0. first is a 0-based file line number. */
-static int put_range(dffix_buf *out, lin first, lin count)
+/* "l,s" with l 1-based; a count of 1 is left out, and an empty range names
+ * the line before it. */
+static int put_range(dffix_buf *out, size_t start, size_t count)
 {
-	if (count == 0)
-		return dffix_buf_printf(out, "%td,0", first);
 	if (count == 1)
-		return dffix_buf_printf(out, "%td", first + 1);
-	return dffix_buf_printf(out, "%td,%td", first + 1, count);
+		return dffix_buf_printf(out, "%zu", start + 1);
+	return dffix_buf_printf(out, "%zu,%zu", count ? start + 1 : start, count);
 }
 
-static int put_hunk(dffix_buf *out, const struct diff *d, const struct change *c, size_t nc,
-		    lin context, int color)
+static int put_header(dffix_buf *out, const char *prefix, const char *label, int color)
 {
-	const struct file *f0 = &d->f[0], *f1 = &d->f[1];
-	const struct change *last = &c[nc - 1];
-	lin first0 = c->line0 - context, first1 = c->line1 - context;
-	if (first0 < 0 || first1 < 0) {
-		lin cut = first0 < first1 ? -first0 : -first1;
-		first0 += cut;
-		first1 += cut;
-	}
-	lin end0 = last->line0 + last->deleted + context;
-	lin end1 = last->line1 + last->inserted + context;
-	if (end0 > f0->wn || end1 > f1->wn) {
-		lin cut = end0 - f0->wn > end1 - f1->wn ? end0 - f0->wn : end1 - f1->wn;
-		end0 -= cut;
-		end1 -= cut;
-	}
+	return dffix_buf_printf(out, "%s%s%s%s\n", color ? BOLD : "", prefix, label,
+				color ? RESET : "");
+}
 
+static int is_shared(const side *a, size_t i, const side *b, size_t j)
+{
+	return i < a->n && j < b->n && !a->changed[i] && !b->changed[j];
+}
+
+/* Moves (i, j) past shared lines to the next block of changes; says whether
+ * there is one. Shared lines pair up in order, so when either side is at a
+ * change or at its end, the other is at a change or its end too. */
+static int next_block(const side *a, const side *b, size_t *i, size_t *j)
+{
+	while (is_shared(a, *i, b, *j)) {
+		(*i)++;
+		(*j)++;
+	}
+	return *i < a->n || *j < b->n;
+}
+
+static void skip_block(const side *a, const side *b, size_t *i, size_t *j)
+{
+	while (*i < a->n && a->changed[*i])
+		(*i)++;
+	while (*j < b->n && b->changed[*j])
+		(*j)++;
+}
+
+/* Prints the hunk a[i0, i1) / b[j0, j1): shared lines as context, each block
+ * of changes as its deletions then its insertions. */
+static int put_hunk(dffix_buf *out, const side *a, const side *b, size_t i0, size_t i1,
+		    size_t j0, size_t j1, int color)
+{
 	int error;
+
 	if ((color && (error = dffix_buf_puts(out, CYAN)) < 0) ||
-	    (error = dffix_buf_puts(out, "@@ -")) < 0 ||
-	    (error = put_range(out, d->base + first0, end0 - first0)) < 0 ||
-	    (error = dffix_buf_puts(out, " +")) < 0 ||
-	    (error = put_range(out, d->base + first1, end1 - first1)) < 0 ||
+	    (error = dffix_buf_puts(out, "@@ -")) < 0 || (error = put_range(out, i0, i1 - i0)) < 0 ||
+	    (error = dffix_buf_puts(out, " +")) < 0 || (error = put_range(out, j0, j1 - j0)) < 0 ||
 	    (error = dffix_buf_puts(out, " @@")) < 0 ||
 	    (color && (error = dffix_buf_puts(out, RESET)) < 0) ||
 	    (error = dffix_buf_put(out, "\n", 1)) < 0)
 		return error;
-
-	lin i = first0, j = first1;
-	size_t k = 0;
-	while (i < end0 || j < end1) {
-		if (k == nc || i < c[k].line0) {
-			if ((error = put_line(out, f0, i, ' ', NULL)) < 0)
+	while (i0 < i1 || j0 < j1) {
+		if (i0 < i1 && j0 < j1 && is_shared(a, i0, b, j0)) {
+			if ((error = put_line(out, ' ', a, i0, NULL)) < 0)
 				return error;
-			i++, j++;
+			i0++;
+			j0++;
 			continue;
 		}
-		for (lin n = 0; n < c[k].deleted; n++)
-			if ((error = put_line(out, f0, i++, '-', color ? RED : NULL)) < 0)
+		size_t i = i0, j = j0;
+		for (; i0 < i1 && a->changed[i0]; i0++)
+			if ((error = put_line(out, '-', a, i0, color ? RED : NULL)) < 0)
 				return error;
-		for (lin n = 0; n < c[k].inserted; n++)
-			if ((error = put_line(out, f1, j++, '+', color ? GREEN : NULL)) < 0)
+		for (; j0 < j1 && b->changed[j0]; j0++)
+			if ((error = put_line(out, '+', b, j0, color ? GREEN : NULL)) < 0)
 				return error;
-		k++;
+		if (i == i0 && j == j0)
+			break; /* unpaired shared lines: cannot happen, but never spin */
 	}
 	return 0;
 }
 
-static int put_header(dffix_buf *out, const char *mark, const char *label, int color)
+/*
+ * Groups the changes into hunks. Each block of changes gets up to `context`
+ * shared lines on either side, and two blocks separated by at most
+ * 2 * context shared lines go in one hunk, so hunks never overlap or touch.
+ */
+static int put_hunks(dffix_buf *out, const side *a, const side *b, const dfx_diff_options *opts)
 {
-	int error;
-	if ((color && (error = dffix_buf_puts(out, BOLD)) < 0) ||
-	    (error = dffix_buf_puts(out, mark)) < 0 || (error = dffix_buf_puts(out, label)) < 0 ||
-	    (color && (error = dffix_buf_puts(out, RESET)) < 0))
-		return error;
-	return dffix_buf_put(out, "\n", 1);
-}
+	size_t ctx = opts->context < 0 ? 3 : (size_t)opts->context;
+	size_t i = 0, j = 0, done = 0; /* done: lines of a up to the last hunk's end */
+	int color = opts->color != 0, error;
 
-static int print_diff(dffix_buf *out, const struct diff *d, lin context, const char *old_label,
-		      const char *new_label, int color)
-{
-	const struct file *f0 = &d->f[0], *f1 = &d->f[1];
-	DFX_ARRAY(struct change) changes = DFX_ARRAY_INIT;
-	int error = DFFIX_ENOMEM;
-
-	/* Unchanged lines pair up, so both sides reach their ends together. */
-	for (lin i0 = 0, i1 = 0; i0 < f0->n || i1 < f1->n;) {
-		if (f0->changed[i0] || f1->changed[i1]) {
-			struct change c = {i0 + f0->roff, i1 + f1->roff, 0, 0};
-			while (f0->changed[i0])
-				i0++;
-			while (f1->changed[i1])
-				i1++;
-			c.deleted = i0 + f0->roff - c.line0;
-			c.inserted = i1 + f1->roff - c.line1;
-			if (DFX_ARRAY_PUSH(&changes, c) < 0)
-				goto cleanup;
-		}
-		if (i0 < f0->n)
-			i0++;
-		if (i1 < f1->n)
-			i1++;
-	}
-
-	error = 0;
-	if (changes.len == 0)
-		goto cleanup;
-	if ((error = put_header(out, "--- ", old_label, color)) < 0 ||
-	    (error = put_header(out, "+++ ", new_label, color)) < 0)
-		goto cleanup;
-	for (size_t h = 0; h < changes.len;) {
-		/* A hunk takes the next change while at most 2 * context
-		 * unchanged lines separate them. */
-		size_t e = h + 1;
-		while (e < changes.len && changes.items[e].line0 - (changes.items[e - 1].line0 +
-								    changes.items[e - 1].deleted) <=
-						  2 * context)
-			e++;
-		if ((error = put_hunk(out, d, changes.items + h, e - h, context, color)) < 0)
-			goto cleanup;
-		h = e;
-	}
-cleanup:
-	DFX_ARRAY_FREE(&changes);
-	return error;
-}
-
-/* Section - entry point */
-
-static void dispose(struct diff *d)
-{
-	for (int k = 0; k < 2; k++) {
-		struct file *f = &d->f[k];
-		dfx_free(f->start);
-		dfx_free(f->equiv);
-		dfx_free(f->flags);
-		dfx_free(f->kept);
-		dfx_free(f->realindex);
-	}
-}
-
-/* Steps 2 to 5: fills the changed flags of both regions. */
-static int analyze(struct diff *d)
-{
-	lin nclass = 0;
-	int error;
-
-	if (d->f[0].n + d->f[1].n + 3 > IX_MAX) {
-		/* Past what 32-bit indices hold (gigabytes of short lines):
-		 * report the whole region as replaced rather than search it. */
-		memset(d->f[0].changed, 1, (size_t)d->f[0].n);
-		memset(d->f[1].changed, 1, (size_t)d->f[1].n);
+	if (!next_block(a, b, &i, &j))
 		return 0;
-	}
-	if ((error = classify(d, &nclass)) < 0 || (error = discard_confusing(d, nclass)) < 0)
+	if ((error = put_header(out, "--- ", opts->old_label ? opts->old_label : "a", color)) < 0 ||
+	    (error = put_header(out, "+++ ", opts->new_label ? opts->new_label : "b", color)) < 0)
 		return error;
-
-	lin diags = d->f[0].nkept + d->f[1].nkept + 3;
-	ix *diag = alloc_array(2 * (size_t)diags, sizeof *diag);
-	if (!diag)
-		return DFFIX_ENOMEM;
-	d->fdiag = diag + d->f[1].nkept + 1;
-	d->bdiag = diag + diags + d->f[1].nkept + 1;
-	/* GNU's cutoff: about the square root of the input, at least 4096. */
-	d->too_expensive = 1;
-	for (lin t = diags; t != 0; t >>= 2)
-		d->too_expensive <<= 1;
-	if (d->too_expensive < 4096)
-		d->too_expensive = 4096;
-	/* Enough for GNU's answer on anything but inputs with hundreds of
-	 * thousands of scattered changes; about a second of search at most. */
-	d->budget = ((uint64_t)1 << 28) + 4 * (uint64_t)diags;
-
-	error = compare(d);
-	dfx_free(diag);
-	d->fdiag = d->bdiag = NULL;
-	if (error < 0)
-		return error;
-	shift_boundaries(d);
+	do {
+		/* Shared lines before the block; the same count on both sides. */
+		size_t before = i - done < ctx ? i - done : ctx;
+		size_t hi = i - before, hj = j - before, ei = i, ej = j;
+		for (;;) {
+			size_t ni, nj;
+			skip_block(a, b, &ei, &ej);
+			ni = ei;
+			nj = ej;
+			if (!next_block(a, b, &ni, &nj) || ni - ei > 2 * ctx)
+				break;
+			ei = ni;
+			ej = nj;
+		}
+		/* The next block, if any, is more than 2 * ctx lines away. */
+		size_t after = a->n - ei < ctx ? a->n - ei : ctx;
+		if ((error = put_hunk(out, a, b, hi, ei + after, hj, ej + after, color)) < 0)
+			return error;
+		i = done = ei + after;
+		j = ej + after;
+	} while (next_block(a, b, &i, &j));
 	return 0;
+}
+
+/* Section - entry points */
+
+int dfx_diff__unified_budget(dffix_buf *out, const char *a, size_t alen, const char *b,
+			     size_t blen, const dfx_diff_options *opts, uint64_t budget)
+{
+	static const dfx_diff_options defaults = DFX_DIFF_OPTIONS_INIT;
+	side sa = {NULL, 0, NULL, NULL}, sb = {NULL, 0, NULL, NULL};
+	size_t pre = 0, suf = 0;
+	int error;
+
+	if (!opts)
+		opts = &defaults;
+	if (!a)
+		alen = 0;
+	if (!b)
+		blen = 0;
+	if ((error = split_lines(&sa, a, alen)) < 0 || (error = split_lines(&sb, b, blen)) < 0)
+		goto cleanup;
+	/* Lines shared at both ends are part of some shortest script: set
+	 * them aside before numbering anything. */
+	while (pre < sa.n && pre < sb.n && same_line(&sa, pre, &sb, pre))
+		pre++;
+	while (suf < sa.n - pre && suf < sb.n - pre &&
+	       same_line(&sa, sa.n - 1 - suf, &sb, sb.n - 1 - suf))
+		suf++;
+	if (pre + suf == sa.n && pre + suf == sb.n)
+		goto cleanup; /* equal: nothing to print */
+	if ((error = mark_changes(&sa, &sb, pre, sa.n - pre - suf, sb.n - pre - suf, budget)) < 0)
+		goto cleanup;
+	error = put_hunks(out, &sa, &sb, opts);
+cleanup:
+	dfx_free(sa.start);
+	dfx_free(sa.changed);
+	dfx_free(sb.start);
+	dfx_free(sb.changed);
+	return error;
 }
 
 int dfx_diff_unified(dffix_buf *out, const char *a, size_t alen, const char *b, size_t blen,
 		     const dfx_diff_options *opts)
 {
-	static const dfx_diff_options defaults = DFX_DIFF_OPTIONS_INIT;
-	if (!opts)
-		opts = &defaults;
-	if (!a)
-		a = "";
-	if (!b)
-		b = "";
-	if (alen == blen && (alen == 0 || memcmp(a, b, alen) == 0))
-		return 0;
-
-	lin context = opts->context < 0 ? 3 : opts->context;
-	struct diff d;
-	int error;
-	memset(&d, 0, sizeof d);
-
-	if ((error = find_region(&d, a, alen, b, blen, context)) < 0)
-		goto cleanup;
-	error = DFFIX_ENOMEM;
-	for (int k = 0; k < 2; k++) {
-		d.f[k].flags = zalloc_array((size_t)d.f[k].n + 2, 1);
-		if (!d.f[k].flags)
-			goto cleanup;
-		d.f[k].changed = d.f[k].flags + 1;
-	}
-	if ((error = analyze(&d)) < 0)
-		goto cleanup;
-	error = print_diff(out, &d, context, opts->old_label ? opts->old_label : "a",
-			   opts->new_label ? opts->new_label : "b", opts->color);
-cleanup:
-	dispose(&d);
-	return error;
+	return dfx_diff__unified_budget(out, a, alen, b, blen, opts, 0);
 }

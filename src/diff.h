@@ -1,15 +1,16 @@
-/* diff.h - unified diff for `dffix -d`, byte-identical to GNU `diff -u`
- * (with --label, and --color=always when colour is on). */
+/* diff.h - unified diff for `dffix -d`, in the format of `diff -u` (with
+ * labels instead of file names and times). */
 #ifndef DFX_DIFF_H
 #define DFX_DIFF_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dffix.h"
 
 typedef struct dfx_diff_options {
 	const char *old_label, *new_label; /* e.g. "a/Dockerfile", "b/Dockerfile" (printed after ---/+++) */
-	int context;                        /* lines of context, default 3; 0 is like diff -U0 */
+	int context;                        /* lines of context: 3 in the INIT macro, 0 when zeroed; negative = 3 */
 	int color;                          /* 1 = ANSI colours: headers bold, - red, + green, @@ cyan */
 } dfx_diff_options;
 
@@ -22,13 +23,21 @@ typedef struct dfx_diff_options {
  * file" follows it, as diff(1) does. opts may be NULL (DFX_DIFF_OPTIONS_INIT);
  * a NULL label prints as "a" or "b"; a negative context means 3.
  *
- * The search is Myers' O(ND) algorithm in linear space with GNU diff's
- * heuristics, so memory stays linear in the number of lines; when the work
- * passes a bound proportional to the input, what is left is reported as
- * whole-block replacements (a correct, not minimal, diff).
+ * The search is Myers' O(ND) algorithm in its linear-space form, so memory
+ * stays linear in the number of lines and the script is a shortest one;
+ * when the work passes a budget (2^26 steps plus 16 per line), each region
+ * not yet solved is reported as one deleted and inserted block (a correct,
+ * not minimal, diff). Colour: headers bold, '-' red, '+' green, '@@' cyan,
+ * each coloured line ending in "\033[m" before its newline.
  * Returns 0 or DFFIX_ENOMEM.
  */
 int dfx_diff_unified(dffix_buf *out, const char *a, size_t alen, const char *b, size_t blen,
 		     const dfx_diff_options *opts);
+
+/* Semi-private, for tests of the fallback: dfx_diff_unified with the
+ * search's work budget given in steps (0 = the default). A step is one
+ * diagonal probed or one pair of lines compared. */
+int dfx_diff__unified_budget(dffix_buf *out, const char *a, size_t alen, const char *b,
+			     size_t blen, const dfx_diff_options *opts, uint64_t budget);
 
 #endif

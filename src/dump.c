@@ -86,7 +86,7 @@ static void put_json_or_string(dumper *d, const dfx_instr *in, const char *s, df
 	if (in->json) {
 		for (size_t i = 0; i < in->json_count; i++) {
 			item(d);
-			put_str(d, in->json_values[i], strlen(in->json_values[i]));
+			put_str(d, in->json_values[i], in->json_lengths[i]);
 		}
 	} else if (list) {
 		put_ws_split(d, s, a);
@@ -166,14 +166,16 @@ static void put_instr(dumper *d, const dfx_instr *in, const dfx_node *n, int top
 {
 	const char *s = n->logical;
 	put(d, "{\"keyword\":");
-	char kw[64];
+	/* The keyword upper-cased as written (any length). */
 	size_t kl = in->keyword_span.end - in->keyword_span.start;
-	if (kl >= sizeof(kw))
-		kl = sizeof(kw) - 1;
-	for (size_t i = 0; i < kl; i++) {
-		char c = s[in->keyword_span.start + i];
-		kw[i] = (c >= 'a' && c <= 'z') ? (char)(c - 32) : c;
+	char *kw = dfx_arena_strndup(&d->scratch, s + in->keyword_span.start, kl);
+	if (!kw) {
+		d->error = DFFIX_ENOMEM;
+		return;
 	}
+	for (size_t i = 0; i < kl; i++)
+		if (kw[i] >= 'a' && kw[i] <= 'z')
+			kw[i] = (char)(kw[i] - 32);
 	put_str(d, kw, kl);
 	if (top && !d->error) {
 		uint32_t line, end_line, col;

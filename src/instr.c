@@ -148,7 +148,7 @@ static size_t put_utf8(char *o, unsigned cp)
 
 /* Reads a string at r->p (on the opening quote). When `decoded` is not NULL,
  * the value goes into the arena. Returns 0, or -1 on a syntax error. */
-static int json_string(json_reader *r, dfx_arena *arena, const char **decoded)
+static int json_string(json_reader *r, dfx_arena *arena, const char **decoded, size_t *decoded_len)
 {
 	const char *start = ++r->p;
 	int simple = 1;
@@ -182,6 +182,7 @@ static int json_string(json_reader *r, dfx_arena *arena, const char **decoded)
 		return 0;
 	if (simple) {
 		*decoded = dfx_arena_strndup(arena, start, (size_t)(stop - start));
+		*decoded_len = (size_t)(stop - start);
 		return *decoded ? 0 : -2;
 	}
 	char *o = dfx_arena_alloc(arena, (size_t)(stop - start) * 2 + 1);
@@ -220,6 +221,7 @@ static int json_string(json_reader *r, dfx_arena *arena, const char **decoded)
 	}
 	o[n] = '\0';
 	*decoded = o;
+	*decoded_len = n;
 	return 0;
 }
 
@@ -285,7 +287,7 @@ static int json_container(json_reader *r, char close)
 	for (;;) {
 		json_ws(r);
 		if (close == '}') {
-			if (r->p >= r->end || *r->p != '"' || json_string(r, NULL, NULL) < 0)
+			if (r->p >= r->end || *r->p != '"' || json_string(r, NULL, NULL, NULL) < 0)
 				return -1;
 			json_ws(r);
 			if (r->p >= r->end || *r->p != ':')
@@ -316,7 +318,7 @@ static int json_value(json_reader *r)
 	if (r->p >= r->end)
 		return -1;
 	switch (*r->p) {
-	case '"': return json_string(r, NULL, NULL);
+	case '"': return json_string(r, NULL, NULL, NULL);
 	case '[': return json_container(r, ']');
 	case '{': return json_container(r, '}');
 	case 't': return json_literal(r, "true");
@@ -326,11 +328,12 @@ static int json_value(json_reader *r)
 	}
 }
 
-int dfx_json_string_array(const char ***values, dfx_span **spans, size_t *count, dfx_arena *arena,
-			  const char *text, size_t len)
+int dfx_json_string_array(const char ***values, size_t **lengths, dfx_span **spans, size_t *count,
+			  dfx_arena *arena, const char *text, size_t len)
 {
 	json_reader r = {text, text + len, 0};
 	*values = NULL;
+	*lengths = NULL;
 	*spans = NULL;
 	*count = 0;
 	while (r.p < r.end && unicode_space_len(r.p, r.end))
@@ -348,6 +351,7 @@ int dfx_json_string_array(const char ***values, dfx_span **spans, size_t *count,
 	/* Second pass: the elements, each of which must be a string. */
 	size_t n = 0, cap = 0;
 	const char **vals = NULL;
+	size_t *lens = NULL;
 	dfx_span *sp = NULL;
 	r.p = open + 1;
 	r.depth = 0;
@@ -359,18 +363,21 @@ int dfx_json_string_array(const char ***values, dfx_span **spans, size_t *count,
 			if (n == cap) {
 				size_t ncap = cap ? cap * 2 : 8;
 				const char **nv = dfx_arena_alloc(arena, ncap * sizeof(*nv));
+				size_t *nl = dfx_arena_alloc(arena, ncap * sizeof(*nl));
 				dfx_span *ns = dfx_arena_alloc(arena, ncap * sizeof(*ns));
-				if (!nv || !ns)
+				if (!nv || !nl || !ns)
 					return DFFIX_ENOMEM;
 				if (n) {
 					memcpy(nv, vals, n * sizeof(*nv));
+					memcpy(nl, lens, n * sizeof(*nl));
 					memcpy(ns, sp, n * sizeof(*ns));
 				}
 				vals = nv;
+				lens = nl;
 				sp = ns;
 				cap = ncap;
 			}
-			int rc = json_string(&r, arena, &vals[n]);
+			int rc = json_string(&r, arena, &vals[n], &lens[n]);
 			if (rc == -2)
 				return DFFIX_ENOMEM;
 			sp[n].start = (uint32_t)(elem - text);
@@ -389,6 +396,7 @@ int dfx_json_string_array(const char ***values, dfx_span **spans, size_t *count,
 	if (non_string)
 		return 2;
 	*values = vals;
+	*lengths = lens;
 	*spans = sp;
 	*count = n;
 	return 1;
@@ -579,9 +587,10 @@ static int check_name_val(dfx_arena *arena, const char *s, dfx_span args, char e
 static int analyze_json(dfx_instr *out, dfx_arena *arena, const char *s, dfx_span args, const char **err)
 {
 	const char **values;
+	size_t *lengths;
 	dfx_span *spans;
 	size_t n;
-	int rc = dfx_json_string_array(&values, &spans, &n, arena, s + args.start, args.end - args.start);
+	int rc = dfx_json_string_array(&values, &lengths, &spans, &n, arena, s + args.start, args.end - args.start);
 	if (rc == DFFIX_ENOMEM)
 		return rc;
 	if (rc == 2) {
@@ -591,6 +600,7 @@ static int analyze_json(dfx_instr *out, dfx_arena *arena, const char *s, dfx_spa
 	if (rc == 1) {
 		out->json = 1;
 		out->json_values = values;
+		out->json_lengths = lengths;
 		out->json_strings = spans;
 		out->json_count = n;
 		for (size_t i = 0; i < n; i++) {

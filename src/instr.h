@@ -33,8 +33,8 @@ int dfx_instr_words(dfx_span **out, size_t *count, dfx_arena *arena, const char 
  * Returns 1 when it is one (values/spans filled; spans relative to text),
  * 0 when it is not JSON (shell form), 2 when it is a JSON array holding a
  * non-string (a builder error), or DFFIX_ENOMEM. */
-int dfx_json_string_array(const char ***values, dfx_span **spans, size_t *count, dfx_arena *arena,
-			  const char *text, size_t len);
+int dfx_json_string_array(const char ***values, size_t **lengths, dfx_span **spans, size_t *count,
+			  dfx_arena *arena, const char *text, size_t len);
 
 /* ASCII whitespace as Go's unicode.IsSpace sees it for single bytes. */
 static inline int dfx_is_space(unsigned char c)

@@ -322,8 +322,8 @@ keep_doc:
 		static const char *const sev[] = {"error", "warning", "info", "style", "none"};
 		for (size_t i = 0; i < dffix_doc_diag_count(doc); i++) {
 			const dffix_diag *d = dffix_doc_diag(doc, i);
-			dffix_buf_printf(&j->out, "%s:%u:%u: %s: %s [%s %s]\n", name, d->line, d->column, sev[d->severity],
-					 d->message, d->rule_id, d->rule_name);
+			dffix_buf_printf(&j->out, "%s:%u:%u: %s: %s [%s%s%s]\n", name, d->line, d->column,
+					 sev[d->severity], d->message, d->rule_id, d->rule_id[0] ? " " : "", d->rule_name);
 		}
 		dffix_doc_free(doc);
 	}

@@ -21,6 +21,7 @@ typedef struct dfx_pass_ctx {
 	const dffix_options *opts;
 	dfx_stages stages; /* recomputed before each pass runs */
 	int changed;       /* set by a pass that edited the tree */
+	int quiet;         /* a second round: refusals were already reported */
 } dfx_pass_ctx;
 
 struct dfx_pass {

@@ -59,6 +59,11 @@ typedef struct state {
 	const dfx_node *shell_node;
 } state;
 
+typedef struct path_list {
+	const char **items;
+	size_t len;
+} path_list;
+
 enum { SRC_WORKDIR, SRC_VOLUME, SRC_OPTION };
 
 typedef struct dir {
@@ -66,9 +71,9 @@ typedef struct dir {
 	const dfx_node *src;      /* where it was found (the FROM for configured ones) */
 	int kind;
 	int skip;                 /* refused, covered by a parent, or handled */
+	size_t cover;             /* 1 + index of the listed parent whose chgrp -R covers it; 0: none */
 	long last_write;          /* index of the last instruction writing it; -1: none */
 	long limit;               /* index of the instruction the RUN must precede */
-	int mkdir;
 	int group;
 } dir;
 
@@ -80,8 +85,10 @@ typedef struct uid_ctx {
 	size_t n;
 	state *before;            /* before[i]: state before nodes[i]; before[n]: at the end */
 	const char **workdir;     /* resolved WORKDIR of nodes[i], or NULL */
+	path_list *made;          /* directories RUN nodes[i] creates with mkdir */
 	dir *dirs;
 	size_t ndirs, capdirs;
+	int declared;             /* WORKDIR/VOLUME lines seen, resolved or not */
 } uid_ctx;
 
 /* Section - paths */
@@ -152,7 +159,7 @@ static int overlaps(const char *a, const char *b)
 static const char *system_reason(const char *p)
 {
 	static const char *const exact[] = {
-		"/", "/home", "/media", "/mnt", "/opt", "/root", "/run", "/srv", "/usr", "/var", "/usr/include",
+		"/", "/home", "/media", "/mnt", "/opt", "/root", "/run", "/usr", "/var", "/usr/include",
 		"/usr/libexec", "/usr/share", "/usr/src", "/usr/local", "/usr/local/bin", "/usr/local/sbin",
 		"/usr/local/lib", "/usr/local/lib64", "/usr/local/include", "/usr/local/share", "/usr/local/etc",
 		"/usr/local/libexec", "/var/lib", "/var/log", "/var/cache", "/var/spool", "/var/run", "/var/lock",
@@ -333,11 +340,6 @@ static const char *copy_dest(dfx_arena *arena, const dfx_node *n, const char *cw
 
 /* Section - RUNs that already do the job */
 
-typedef struct path_list {
-	const char **items;
-	size_t len;
-} path_list;
-
 static int recursive_option(const char *w)
 {
 	if (!strcmp(w, "--recursive"))
@@ -401,13 +403,15 @@ static int list_covers(const path_list *l, const char *p)
 	return 0;
 }
 
-/* Collects the paths a RUN gives to group 0 recursively (chgrp/chown) and
- * makes group-writable like the owner (chmod). */
-static int scan_handler(path_list *grp, path_list *mod, dfx_arena *arena, const dfx_node *n, const char *cwd)
+/* Collects the paths a RUN gives to group 0 recursively (chgrp/chown),
+ * makes group-writable like the owner (chmod), and creates (mkdir). */
+static int scan_handler(path_list *grp, path_list *mod, path_list *made, dfx_arena *arena, const dfx_node *n,
+			const char *cwd)
 {
 	const dfx_instr *in = &n->instr;
 	memset(grp, 0, sizeof(*grp));
 	memset(mod, 0, sizeof(*mod));
+	memset(made, 0, sizeof(*made));
 	if (in->json || n->heredoc_count || in->args.end <= in->args.start)
 		return 0;
 	const char *text = n->logical + in->args.start;
@@ -435,9 +439,22 @@ static int scan_handler(path_list *grp, path_list *mod, dfx_arena *arena, const 
 			}
 			words[nw++] = v;
 		}
-		if (nw < 3 || (unknown && nw == 0))
+		if (nw < 2 || (unknown && nw == 0))
 			continue;
 		const char *name = strrchr(words[0], '/') ? strrchr(words[0], '/') + 1 : words[0];
+		if (!strcmp(name, "mkdir")) {
+			/* Directories it creates need no mkdir from us. */
+			for (size_t k = 1; k < nw; k++) {
+				if (!words[k][0] || words[k][0] == '-')
+					continue;
+				const char *p = norm_path(arena, cwd, words[k], strlen(words[k]));
+				if (p && (error = list_push(made, arena, p)) < 0)
+					return error;
+			}
+			continue;
+		}
+		if (nw < 3)
+			continue;
 		int is_chgrp = !strcmp(name, "chgrp"), is_chown = !strcmp(name, "chown"), is_chmod = !strcmp(name, "chmod");
 		if (!is_chgrp && !is_chown && !is_chmod)
 			continue;
@@ -572,6 +589,8 @@ static int collect_dirs(uid_ctx *u, const dfx_stage *final)
 	for (size_t i = 0; i < u->n; i++) {
 		dfx_node *n = u->nodes[i];
 		const dfx_instr *in = &n->instr;
+		if (in->keyword == DFX_KW_WORKDIR || in->keyword == DFX_KW_VOLUME)
+			u->declared = 1;
 		if (in->keyword == DFX_KW_WORKDIR) {
 			if (dfx_pass_suppressed(ctx, u->self, n))
 				continue;
@@ -664,10 +683,20 @@ static int filter_dirs(uid_ctx *u)
 				return error;
 		}
 	}
+	/* The outermost listed parent covers a directory. Its window lies inside
+	 * the child's (every write or VOLUME that overlaps the child overlaps the
+	 * parent), so the child only needs its mkdir in the parent's RUN. */
+	for (size_t i = 0; i < u->ndirs; i++) {
+		for (size_t j = 0; j < u->ndirs && !u->dirs[i].skip; j++) {
+			if (i == j || u->dirs[j].skip || !is_under(u->dirs[i].path, u->dirs[j].path))
+				continue;
+			if (!u->dirs[i].cover || is_under(u->dirs[u->dirs[i].cover - 1].path, u->dirs[j].path))
+				u->dirs[i].cover = j + 1;
+		}
+	}
 	for (size_t i = 0; i < u->ndirs; i++)
-		for (size_t j = 0; j < u->ndirs && !u->dirs[i].skip; j++)
-			if (i != j && !u->dirs[j].skip && is_under(u->dirs[i].path, u->dirs[j].path))
-				u->dirs[i].skip = 1;
+		if (u->dirs[i].cover)
+			u->dirs[i].skip = 1;
 	return 0;
 }
 
@@ -723,12 +752,6 @@ static int is_limit(const uid_ctx *u, size_t i, const char *p)
 	}
 }
 
-static int refuse_dir(uid_ctx *u, dir *d, const char *fmt, const char *a, uint32_t line)
-{
-	d->skip = 1;
-	return dfx_pass_refused(u->ctx, u->self, d->src, fmt, a, line, d->path);
-}
-
 /* Builds and inserts the RUN for one group before nodes[limit]. */
 static int insert_run(uid_ctx *u, int group, long limit)
 {
@@ -743,7 +766,23 @@ static int insert_run(uid_ctx *u, int group, long limit)
 			continue;
 		if ((error = dffix_buf_printf(&list, " %s", d->path)) < 0)
 			goto cleanup;
-		if (d->mkdir && (error = dffix_buf_printf(&mk, " %s", d->path)) < 0)
+	}
+	for (size_t i = 0; i < u->ndirs; i++) {
+		dir *d = &u->dirs[i];
+		const dir *top = d;
+		while (top->cover)
+			top = &u->dirs[top->cover - 1];
+		if (top->skip || top->group != group || d->kind == SRC_WORKDIR)
+			continue;
+		int made = 0; /* a WORKDIR or mkdir before the RUN created it */
+		for (long j = 0; j < limit; j++) {
+			if (u->workdir[j] && is_under(u->workdir[j], d->path))
+				made = 1;
+			for (size_t k = 0; k < u->made[j].len; k++)
+				if (is_under(u->made[j].items[k], d->path))
+					made = 1;
+		}
+		if (!made && (error = dffix_buf_printf(&mk, " %s", d->path)) < 0)
 			goto cleanup;
 	}
 	if ((error = dffix_buf_puts(&text, "RUN ")) < 0)
@@ -817,7 +856,8 @@ static int run(dfx_pass_ctx *ctx, const dfx_pass *self)
 	u.workdir = dfx_arena_alloc(u.arena, (u.n + 1) * sizeof(char *));
 	path_list *grp = dfx_arena_alloc(u.arena, (u.n + 1) * sizeof(path_list));
 	path_list *mod = dfx_arena_alloc(u.arena, (u.n + 1) * sizeof(path_list));
-	if (!u.nodes || !u.before || !u.workdir || !grp || !mod)
+	u.made = dfx_arena_alloc(u.arena, (u.n + 1) * sizeof(path_list));
+	if (!u.nodes || !u.before || !u.workdir || !grp || !mod || !u.made)
 		return DFFIX_ENOMEM;
 
 	/* The state each instruction sees. */
@@ -841,7 +881,7 @@ static int run(dfx_pass_ctx *ctx, const dfx_pass *self)
 			u.workdir[i] = workdir_path(u.arena, n, st.cwd, ctx->doc->escape, &var);
 		}
 		if (n->instr.keyword == DFX_KW_RUN &&
-		    (error = scan_handler(&grp[i], &mod[i], u.arena, n, st.cwd)) < 0)
+		    (error = scan_handler(&grp[i], &mod[i], &u.made[i], u.arena, n, st.cwd)) < 0)
 			return error;
 		step(&st, u.arena, n, ctx->doc->escape);
 		i++;
@@ -850,7 +890,7 @@ static int run(dfx_pass_ctx *ctx, const dfx_pass *self)
 
 	if ((error = collect_dirs(&u, final)) < 0)
 		return error;
-	if (u.ndirs == 0)
+	if (u.ndirs == 0 && !u.declared && ctx->opts->writable_dir_count == 0)
 		return dfx_pass_refused(ctx, self, final->from,
 					"no writable directory known: the final stage has no WORKDIR or VOLUME; "
 					"list the directories the process writes in writable_dirs");
@@ -884,10 +924,12 @@ static int run(dfx_pass_ctx *ctx, const dfx_pass *self)
 		}
 		for (long j = 0; j < d->last_write; j++) {
 			if (u.nodes[j]->instr.keyword == DFX_KW_VOLUME && is_limit(&u, (size_t)j, d->path)) {
-				error = refuse_dir(&u, d,
-						   "VOLUME on line %2$u comes before the last write to %3$s; the classic "
-						   "builder discards what a later RUN changes in a volume%1$s",
-						   "", line_of(u.nodes[j]));
+				d->skip = 1;
+				error = dfx_pass_refused(ctx, self, d->src,
+							 "VOLUME on line %u comes before the last write to %s (line %u); "
+							 "the classic builder discards what a RUN changes in a volume "
+							 "after its VOLUME line",
+							 line_of(u.nodes[j]), d->path, line_of(u.nodes[d->last_write]));
 				break;
 			}
 		}
@@ -902,10 +944,6 @@ static int run(dfx_pass_ctx *ctx, const dfx_pass *self)
 				break;
 			}
 		}
-		d->mkdir = d->kind != SRC_WORKDIR;
-		for (long j = 0; d->mkdir && j < d->limit; j++)
-			if (u.workdir[j] && is_under(u.workdir[j], d->path))
-				d->mkdir = 0;
 	}
 
 	/* Fewest RUNs: take the earliest limit, put in every directory whose

@@ -61,6 +61,8 @@ int dfx_pass_applied(dfx_pass_ctx *ctx, const dfx_pass *pass, const dfx_node *at
 
 int dfx_pass_refused(dfx_pass_ctx *ctx, const dfx_pass *pass, const dfx_node *at, const char *fmt, ...)
 {
+	if (ctx->quiet)
+		return 0;
 	va_list ap;
 	va_start(ap, fmt);
 	int error = add(ctx, DFFIX_DIAG_REFUSED, pass, at, fmt, ap);
@@ -112,6 +114,23 @@ int dfx_pass_insert(dfx_pass_ctx *ctx, dfx_node *before, const char *text, size_
 	return 0;
 }
 
+static int run_pass(const dfx_pass *pass, dffix_doc *doc, const dffix_options *opts, int quiet, int *any)
+{
+	if (!(opts->fix & pass->fix_bit))
+		return 0;
+	dfx_pass_ctx ctx;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.doc = doc;
+	ctx.opts = opts;
+	ctx.quiet = quiet;
+	int error = dfx_stages_compute(&ctx.stages, doc);
+	if (error < 0 || (error = pass->run(&ctx, pass)) < 0)
+		return error;
+	if (ctx.changed)
+		*any = 1;
+	return 0;
+}
+
 int dffix_doc_fix(int *changed, dffix_doc *doc, const dffix_options *opts)
 {
 	dffix_options defaults = DFFIX_OPTIONS_INIT;
@@ -123,21 +142,17 @@ int dffix_doc_fix(int *changed, dffix_doc *doc, const dffix_options *opts)
 		return DFFIX_EINVAL;
 	if (dffix_doc_has_errors(doc))
 		return DFFIX_EPARSE;
-	int error = 0;
+	int error = 0, any = 0;
 	for (size_t i = 0; i < sizeof(registry) / sizeof(registry[0]); i++) {
-		const dfx_pass *pass = registry[i];
-		if (!(opts->fix & pass->fix_bit))
-			continue;
-		dfx_pass_ctx ctx;
-		memset(&ctx, 0, sizeof(ctx));
-		ctx.doc = doc;
-		ctx.opts = opts;
-		if ((error = dfx_stages_compute(&ctx.stages, doc)) < 0)
+		if ((error = run_pass(registry[i], doc, opts, 0, &any)) < 0)
 			return error;
-		if ((error = pass->run(&ctx, pass)) < 0)
-			return error;
-		if (ctx.changed && changed)
-			*changed = 1;
 	}
+	/* arbitrary-uid (and cache-order) can leave a new RUN next to another;
+	 * one more merge-run round makes fix(fix(x)) == fix(x). Its refusals
+	 * were reported in the first round. */
+	if (any && (opts->fix & DFFIX_FIX_MERGE_RUN) && (error = run_pass(&dfx_pass_merge_run, doc, opts, 1, &any)) < 0)
+		return error;
+	if (changed)
+		*changed = any;
 	return 0;
 }

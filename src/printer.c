@@ -16,6 +16,7 @@
 #include "printer.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "array.h"
 #include "instr.h"
@@ -451,7 +452,7 @@ done:
 static int starts_from_block(const dfx_node *n)
 {
 	if (n->kind == DFX_NODE_INSTRUCTION)
-		return n->instr.keyword == DFX_KW_FROM;
+		return n->instr.keyword == DFX_KW_FROM && !(n->prev && n->prev->kind == DFX_NODE_COMMENT);
 	if (n->kind != DFX_NODE_COMMENT || (n->prev && n->prev->kind == DFX_NODE_COMMENT))
 		return 0;
 	for (const dfx_node *m = n; m; m = m->next) {
@@ -476,6 +477,38 @@ static int shell_is_posix(const dfx_instr *in)
 		if (!strcmp(prog, posix[i]))
 			return 1;
 	return 0;
+}
+
+/* 1 when a comment line would be read as a parser directive if it came
+ * first: `# syntax=`, `# escape=`, `# check=` in any case. */
+static int looks_like_directive(const dfx_node *n)
+{
+	const char *p = n->src + n->start, *end = n->src + n->end;
+	while (p < end && dfx_is_space((unsigned char)*p))
+		p++;
+	if (p >= end || *p++ != '#')
+		return 0;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	static const char *const keys[] = {"syntax", "escape", "check"};
+	for (size_t i = 0; i < 3; i++) {
+		size_t k = strlen(keys[i]);
+		if ((size_t)(end - p) > k && !strncasecmp(p, keys[i], k)) {
+			const char *q = p + k;
+			while (q < end && (*q == ' ' || *q == '\t'))
+				q++;
+			if (q < end && *q == '=')
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* Unknown instructions are kept exactly as written. */
+static int is_unknown(const dfx_node *n)
+{
+	return n->instr.keyword == DFX_KW_UNKNOWN ||
+	       (n->instr.keyword == DFX_KW_ONBUILD && n->instr.sub && n->instr.sub->keyword == DFX_KW_UNKNOWN);
 }
 
 static int ends_with_eol(const dfx_node *n)
@@ -533,6 +566,10 @@ int dffix_doc_format(dffix_buf *out, const dffix_doc *doc, const dffix_options *
 			emit_eol(&e, eol);
 		if (pending_blank && printed)
 			emit_eol(&e, eol);
+		/* A comment that only escaped being a directive because blank lines
+		 * came first must keep one, or it would become a directive. */
+		if (!printed && n->kind == DFX_NODE_COMMENT && n->prev && looks_like_directive(n))
+			emit_eol(&e, eol);
 		pending_blank = 0;
 		open_line = 0;
 		switch (n->kind) {
@@ -554,7 +591,7 @@ int dffix_doc_format(dffix_buf *out, const dffix_doc *doc, const dffix_options *
 		case DFX_NODE_INSTRUCTION: {
 			/* Keywords split across lines are too odd to reformat safely. */
 			const dfx_segment *first = &n->segments[0];
-			if (n->instr.keyword_span.end > first->text_end - first->text_start) {
+			if (n->instr.keyword_span.end > first->text_end - first->text_start || is_unknown(n)) {
 				emit(&e, n->src + n->start, n->end - n->start);
 				open_line = !ends_with_eol(n);
 				break;
@@ -577,5 +614,13 @@ int dffix_doc_format(dffix_buf *out, const dffix_doc *doc, const dffix_options *
 	}
 	if (open_line && opts->final_newline)
 		emit_eol(&e, eol);
+	/* insert_final_newline = false: keep a missing final newline missing. */
+	if (!e.error && !opts->final_newline && !doc->final_newline) {
+		size_t n = strlen(eol);
+		if (out->size >= n && !memcmp(out->ptr + out->size - n, eol, n)) {
+			out->size -= n;
+			out->ptr[out->size] = '\0';
+		}
+	}
 	return e.error;
 }

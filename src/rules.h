@@ -177,9 +177,16 @@ const dfx_stage *dfx_rule_final_stage(const dfx_rule_ctx *ctx);
 int dfx_stage_next(const dfx_stage *st, dfx_node **node);
 
 /* 1 when the final image runs a server: CMD/ENTRYPOINT of the final stage
- * (ancestors included) starts a known daemon, and the base image is not that
- * server's own image; *name gets it (static), *at the CMD/ENTRYPOINT. */
-int dfx_rule_server_name(dfx_rule_ctx *ctx, const char **name, const dfx_node **at);
+ * (ancestors included) starts a known daemon; *name gets it (static), *at the
+ * CMD/ENTRYPOINT. Unless `any_base`, a base image that is that server's own
+ * (FROM nginx + CMD nginx) does not count: it configures the server already. */
+int dfx_rule_server_name(dfx_rule_ctx *ctx, int any_base, const char **name, const dfx_node **at);
+
+/* The effective CMD and ENTRYPOINT nodes of the final image (either NULL). */
+void dfx_rule_final_cmd(const dfx_rule_ctx *ctx, const dfx_node **cmd, const dfx_node **entrypoint);
+
+/* The stage a stage is built FROM when that is an earlier stage, or NULL. */
+const dfx_stage *dfx_rule_parent_stage(const dfx_rule_ctx *ctx, const dfx_stage *st);
 
 /* 1 when the repository of the stage's base image (last path component)
  * contains `word`, e.g. "nginx" for "docker.io/library/nginx:1.25". */

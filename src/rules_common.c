@@ -38,7 +38,7 @@ const dfx_stage *dfx_rule_final_stage(const dfx_rule_ctx *ctx)
 }
 
 /* The stage a stage is built FROM, when that is an earlier stage. */
-static const dfx_stage *parent_stage(const dfx_rule_ctx *ctx, const dfx_stage *st)
+const dfx_stage *dfx_rule_parent_stage(const dfx_rule_ctx *ctx, const dfx_stage *st)
 {
 	if (!st->base_is_stage || !st->base)
 		return NULL;
@@ -80,7 +80,7 @@ static int posix_shell_at(const dfx_rule_ctx *ctx, const dfx_node *node)
 			if (n == st->from)
 				break;
 		}
-		st = parent_stage(ctx, st);
+		st = dfx_rule_parent_stage(ctx, st);
 		from = st ? st->last : NULL;
 	}
 	return 1;
@@ -497,7 +497,7 @@ int dfx_stage_base_is(const dfx_rule_ctx *ctx, const dfx_stage *st, const char *
 		if (!st->base)
 			return 0;
 		if (st->base_is_stage) {
-			st = parent_stage(ctx, st);
+			st = dfx_rule_parent_stage(ctx, st);
 			continue;
 		}
 		dfx_imageref ref;
@@ -574,11 +574,10 @@ static int base_matches_any(const dfx_rule_ctx *ctx, const dfx_stage *st, const 
 	return 0;
 }
 
-/* The effective CMD and ENTRYPOINT nodes of the final image. */
-static void final_cmd_nodes(const dfx_rule_ctx *ctx, const dfx_node **cmd, const dfx_node **ep)
+void dfx_rule_final_cmd(const dfx_rule_ctx *ctx, const dfx_node **cmd, const dfx_node **ep)
 {
 	*cmd = *ep = NULL;
-	for (const dfx_stage *st = dfx_rule_final_stage(ctx); st; st = parent_stage(ctx, st)) {
+	for (const dfx_stage *st = dfx_rule_final_stage(ctx); st; st = dfx_rule_parent_stage(ctx, st)) {
 		dfx_node *n = NULL;
 		const dfx_node *c = NULL, *e = NULL;
 		while (dfx_stage_next(st, &n)) {
@@ -596,10 +595,10 @@ static void final_cmd_nodes(const dfx_rule_ctx *ctx, const dfx_node **cmd, const
 	}
 }
 
-int dfx_rule_server_name(dfx_rule_ctx *ctx, const char **name, const dfx_node **at)
+int dfx_rule_server_name(dfx_rule_ctx *ctx, int any_base, const char **name, const dfx_node **at)
 {
 	const dfx_node *nodes[2];
-	final_cmd_nodes(ctx, &nodes[1], &nodes[0]);
+	dfx_rule_final_cmd(ctx, &nodes[1], &nodes[0]);
 	const dfx_stage *final = dfx_rule_final_stage(ctx);
 	for (int k = 0; k < 2; k++) {
 		if (!nodes[k])
@@ -612,7 +611,7 @@ int dfx_rule_server_name(dfx_rule_ctx *ctx, const char **name, const dfx_node **
 			const char *s = server_of(&cmds.items[i], &image);
 			if (!s)
 				continue;
-			if (*image && final && base_matches_any(ctx, final, image))
+			if (!any_base && *image && final && base_matches_any(ctx, final, image))
 				return 0; /* the base image is that server already */
 			*name = s;
 			*at = nodes[k];
