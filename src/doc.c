@@ -18,9 +18,9 @@ static int build_line_table(dffix_doc *doc)
 		return DFFIX_ENOMEM;
 	size_t i = 0;
 	doc->line_starts[i++] = 0;
-	for (uint32_t off = 0; off < doc->len; off++)
-		if (doc->src[off] == '\n' && i < n)
-			doc->line_starts[i++] = off + 1;
+	const char *end = doc->src + doc->len;
+	for (const char *p = doc->src; i < n && (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+		doc->line_starts[i++] = (uint32_t)(p - doc->src) + 1;
 	doc->line_count = i;
 	return 0;
 }

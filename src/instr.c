@@ -1,5 +1,6 @@
 /* instr.c - BuildKit's reading of one logical line: keyword, flags, JSON or
  * shell form, and heredoc markers. See instr.h. */
+#define _GNU_SOURCE /* memmem */
 #include "instr.h"
 
 #include <string.h>
@@ -687,6 +688,9 @@ int dfx_instr_heredocs(dfx_heredoc **out, size_t *count, dfx_arena *arena, const
 	uint32_t pos = 0;
 	*out = NULL;
 	*count = 0;
+	/* Most lines have no heredoc at all. */
+	if (!memmem(s, len, "<<", 2))
+		return 0;
 	for (;;) {
 		/* Words as BuildKit's shell lexer splits them with raw quotes and
 		 * raw escapes: blanks outside quotes separate, `\` escapes. */
