@@ -17,12 +17,16 @@ LDLIBS = -lpcre2-8 -lyaml -leditorconfig -lpthread
 LIB_SRCS = src/arena.c src/buf.c src/doc.c src/parser.c src/instr.c src/printer.c src/dump.c \
 	src/json_out.c src/fileio.c src/walk.c src/config.c src/imageref.c src/diff.c src/shell.c \
 	src/stage.c src/suppress.c src/passes.c src/pass_pin_tag.c src/pass_pkg_clean.c src/pass_cache_order.c \
-	src/pass_merge_run.c src/pass_arbitrary_uid.c src/pass_env_key_value.c src/pass_maintainer.c
+	src/pass_merge_run.c src/pass_arbitrary_uid.c src/pass_env_key_value.c src/pass_maintainer.c \
+	src/rules.c src/rules_common.c src/rules_buildkit.c src/rules_structure.c src/rules_runtime.c \
+	src/rules_security.c src/rules_openshift.c src/report.c
 CLI_SRCS = src/main.c
 LIB_OBJS = $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
 CLI_OBJS = $(CLI_SRCS:src/%.c=$(BUILD)/%.o)
 
-UNIT_TESTS = test_parser test_printer test_config test_fileio test_walk test_imageref test_diff
+UNIT_TESTS = test_parser test_printer test_config test_fileio test_walk test_imageref test_diff test_shell \
+	test_pass_merge_run test_pass_pkg_clean \
+	test_rules test_report
 UNIT_BINS = $(UNIT_TESTS:%=$(BUILD)/tests/%)
 
 DEB_PKGS = build-essential libpcre2-dev libcmocka-dev libyaml-dev libeditorconfig-dev valgrind clang \
@@ -33,7 +37,7 @@ ORACLE = $(HOME)/.cache/dffix-oracle
 FUZZ_SECONDS ?= 20
 
 .PHONY: all deps oracle check test suite unit golden corpus conformance cli asan ubsan leakcheck format \
-	fuzz bench buildcheck corpus-report update-golden clean headertest hostile security writesafety
+	fuzz bench buildcheck corpus-report update-golden clean headertest hostile security writesafety sarif
 
 all: dffix libdffix.a
 
@@ -104,12 +108,15 @@ conformance: $(DFFIX)
 cli: $(DFFIX)
 	@bash tests/cli.sh $(DFFIX)
 
+sarif: $(DFFIX)
+	@bash tests/sarif/run.sh $(DFFIX) $(BUILD)
+
 # The functional suite, for any build flavour (BUILD=build-asan ...).
 suite: headertest unit golden corpus cli
 
 # Everything CI runs: the suite, the oracles, real builds, sanitizers,
 # valgrind, hostile input, write safety, security and a fuzz smoke run.
-check: all suite conformance buildcheck asan ubsan leakcheck hostile writesafety security fuzz
+check: all suite conformance sarif buildcheck asan ubsan leakcheck hostile writesafety security fuzz
 
 # `make test` is the quick loop for development.
 test: all suite

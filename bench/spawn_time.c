@@ -12,11 +12,12 @@
  * The command's stdout and stderr go to /dev/null; it is killed after
  * TIMEOUT_MS (default 20000). For each run one line goes to stdout:
  *
- *   STATUS <TAB> WALL_US <TAB> MAXRSS_KB <TAB> PATH   (PATH is "*" with --all)
+ *   STATUS <TAB> WALL_US <TAB> MAXRSS_KB <TAB> CPU_US <TAB> PATH   (PATH is "*" with --all)
  *
  * STATUS is the exit code, 128+N after signal N, or 124 after the timeout.
  * MAXRSS_KB comes from wait4()'s rusage, the same number GNU time -v prints
- * as "Maximum resident set size". Wall time spans posix_spawn to reaping.
+ * as "Maximum resident set size"; CPU_US is the child's user + system time.
+ * Wall time spans posix_spawn to reaping.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -38,6 +39,7 @@ typedef struct result {
 	int status;
 	long long wall_us;
 	long maxrss_kb;
+	long long cpu_us;
 } result;
 
 static double now(void)
@@ -49,9 +51,15 @@ static double now(void)
 
 /* Runs argv once. SIGCHLD is blocked by the caller, so sigtimedwait() can
  * wait for the child with a timeout. */
+static long long cpu_us(const struct rusage *ru)
+{
+	return (long long)(ru->ru_utime.tv_sec + ru->ru_stime.tv_sec) * 1000000 + ru->ru_utime.tv_usec +
+	       ru->ru_stime.tv_usec;
+}
+
 static result run(char **argv, long timeout_ms)
 {
-	result r = {127, 0, 0};
+	result r = {127, 0, 0, 0};
 	posix_spawn_file_actions_t fa;
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
@@ -93,6 +101,7 @@ static result run(char **argv, long timeout_ms)
 			if (got == pid) {
 				r.wall_us = (long long)((now() - t0) * 1e6);
 				r.maxrss_kb = ru.ru_maxrss;
+				r.cpu_us = cpu_us(&ru);
 				r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 				return r;
 			}
@@ -105,6 +114,7 @@ static result run(char **argv, long timeout_ms)
 	wait4(pid, &st, 0, &ru);
 	r.wall_us = (long long)((now() - t0) * 1e6);
 	r.maxrss_kb = ru.ru_maxrss;
+	r.cpu_us = cpu_us(&ru);
 	r.status = timed_out ? 124 : (WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
 	return r;
 }
@@ -179,7 +189,7 @@ int main(int argc, char **argv)
 			if (rep > 0 && now() - start > budget)
 				break;
 			result r = run(args, timeout_ms);
-			printf("%d\t%lld\t%ld\t*\n", r.status, r.wall_us, r.maxrss_kb);
+			printf("%d\t%lld\t%ld\t%lld\t*\n", r.status, r.wall_us, r.maxrss_kb, r.cpu_us);
 			fflush(stdout);
 		}
 		return 0;
@@ -193,7 +203,7 @@ int main(int argc, char **argv)
 			args[a] = !strcmp(cmd[a], "{}") ? files[f] : cmd[a];
 		for (int rep = 0; rep < repeat; rep++) {
 			result r = run(args, timeout_ms);
-			printf("%d\t%lld\t%ld\t%s\n", r.status, r.wall_us, r.maxrss_kb, files[f]);
+			printf("%d\t%lld\t%ld\t%lld\t%s\n", r.status, r.wall_us, r.maxrss_kb, r.cpu_us, files[f]);
 		}
 	}
 	return 0;

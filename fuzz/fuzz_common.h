@@ -20,6 +20,10 @@
 #include "instr.h"
 #include "parser.h"
 
+/* The options of the running input, printed with a failure so that it can be
+ * reproduced with the CLI (a harness may keep state; the library may not). */
+static const dffix_options *fuzz_opts;
+
 #if defined(__GNUC__)
 __attribute__((noreturn, format(printf, 1, 2)))
 #endif
@@ -31,6 +35,10 @@ static void fuzz_fail(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);
+	if (fuzz_opts)
+		fprintf(stderr, "options: indent %d, eol %d (0 keep, 1 LF, 2 CRLF), final_newline %d, profile %s, fix 0x%x\n",
+			fuzz_opts->indent, fuzz_opts->eol, fuzz_opts->final_newline,
+			fuzz_opts->profile ? fuzz_opts->profile : "(null)", fuzz_opts->fix);
 	abort();
 }
 
@@ -84,6 +92,7 @@ static void fuzz_pick_options(dffix_options *o, uint32_t h)
 	o->eol = (int)((h >> 2) % 3);
 	o->final_newline = (h >> 4) & 1 ? 0 : 1;
 	o->profile = (h >> 5) & 1 ? "openshift" : "default";
+	fuzz_opts = o;
 }
 
 /* Section - comment lines */

@@ -104,7 +104,8 @@ typedef struct uniq {
 
 typedef struct interner {
 	size_t *slot; /* open addressing; 0 = empty, else 1 + index into u */
-	size_t mask;
+	size_t mask;  /* slots - 1; slots is a power of two */
+	int shift;    /* 64 - log2(slots) */
 	uniq *u; /* one entry per distinct line seen */
 	size_t nu;
 } interner;
@@ -124,7 +125,9 @@ static uint64_t hash_bytes(const char *p, size_t n)
 static size_t intern(interner *t, const char *p, size_t len)
 {
 	uint64_t h = hash_bytes(p, len);
-	size_t k = (size_t)(h ^ (h >> 29)) & t->mask;
+	/* FNV's low bits are weak for lines that differ in a digit or two:
+	 * take the slot from the top bits of h times 2^64 / phi. */
+	size_t k = (size_t)((h * UINT64_C(0x9E3779B97F4A7C15)) >> t->shift);
 
 	for (;;) {
 		size_t s = t->slot[k];
@@ -147,7 +150,7 @@ static size_t intern(interner *t, const char *p, size_t len)
 static int number_lines(size_t *ids, const side *a, const side *b, size_t first, size_t n,
 			size_t m)
 {
-	interner t = {NULL, 0, NULL, 0};
+	interner t = {NULL, 0, 60, NULL, 0};
 	size_t cap = 16;
 	int error = 0;
 
@@ -156,6 +159,7 @@ static int number_lines(size_t *ids, const side *a, const side *b, size_t first,
 		if (cap > SIZE_MAX / 2)
 			return DFFIX_ENOMEM;
 		cap *= 2;
+		t.shift--;
 	}
 	t.mask = cap - 1;
 	t.slot = alloc_array(cap, sizeof(*t.slot), 1);

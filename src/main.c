@@ -28,6 +28,8 @@
 #include "dffix.h"
 #include "diff.h"
 #include "fileio.h"
+#include "report.h"
+#include "rules.h"
 #include "walk.h"
 
 #define STDIN_NAME "<standard input>"
@@ -73,7 +75,7 @@ typedef struct job {
 	int changed;
 	int error;
 	int findings_fail;   /* lint findings at or above the fail level */
-	size_t diag_count;
+	dffix_doc *doc;      /* lint: kept until the report reaches this file */
 	int done;
 } job;
 
@@ -84,6 +86,8 @@ static struct queue {
 	size_t printed; /* jobs printed so far */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
+	dfx_report report; /* lint: files are added in order by flush_ready() */
+	dffix_buf report_buf;
 	struct timespec start;
 	int progress;
 	double last_progress;
@@ -260,8 +264,7 @@ static void process(job *j)
 		goto done;
 	}
 	if (cli.mode == MODE_LINT) {
-		int ignored;
-		if ((rc = dffix_doc_fix(&ignored, doc, &cfg.opts)) < 0) {
+		if ((rc = dffix_doc_lint(doc, &cfg.opts)) < 0) {
 			dffix_buf_printf(&j->err, "%s: error: lint failed (%d)\n", name, rc);
 			j->error = 1;
 			goto done;
@@ -269,13 +272,13 @@ static void process(job *j)
 		int level = fail_level_for(&cfg);
 		for (size_t i = 0; i < dffix_doc_diag_count(doc); i++) {
 			const dffix_diag *d = dffix_doc_diag(doc, i);
-			if ((d->kind == DFFIX_DIAG_LINT || d->kind == DFFIX_DIAG_APPLIED) && level != DFFIX_SEV_NONE &&
-			    (int)d->severity <= level)
+			if (d->kind == DFFIX_DIAG_LINT && level != DFFIX_SEV_NONE && (int)d->severity <= level)
 				j->findings_fail = 1;
 		}
-		j->diag_count = dffix_doc_diag_count(doc);
-		/* The report is written in order by the printer thread; keep the doc. */
-		goto keep_doc;
+		/* The report is written in file order by flush_ready(). */
+		j->doc = doc;
+		doc = NULL;
+		goto done;
 	}
 
 	int changed = 0;
@@ -314,19 +317,6 @@ static void process(job *j)
 		dffix_buf_put(&j->out, res, out.size);
 done:
 	dffix_doc_free(doc);
-	doc = NULL;
-keep_doc:
-	if (doc) {
-		/* Lint: render this file's findings now (in this worker) into the
-		 * job's buffer; the report module merges them in order. */
-		static const char *const sev[] = {"error", "warning", "info", "style", "none"};
-		for (size_t i = 0; i < dffix_doc_diag_count(doc); i++) {
-			const dffix_diag *d = dffix_doc_diag(doc, i);
-			dffix_buf_printf(&j->out, "%s:%u:%u: %s: %s [%s%s%s]\n", name, d->line, d->column,
-					 sev[d->severity], d->message, d->rule_id, d->rule_id[0] ? " " : "", d->rule_name);
-		}
-		dffix_doc_free(doc);
-	}
 	dfx_config_dispose(&cfg);
 	dffix_buf_dispose(&in);
 	dffix_buf_dispose(&out);
@@ -339,6 +329,13 @@ static void flush_ready(void)
 	/* Called with the lock held. */
 	while (q.printed < q.count && q.jobs[q.printed].done) {
 		job *j = &q.jobs[q.printed];
+		if (j->doc) {
+			dfx_report_add_file(&q.report, display_name(j), j->doc);
+			fwrite(q.report_buf.ptr ? q.report_buf.ptr : "", 1, q.report_buf.size, stdout);
+			q.report_buf.size = 0;
+			dffix_doc_free(j->doc);
+			j->doc = NULL;
+		}
 		if (j->out.size)
 			fwrite(j->out.ptr, 1, j->out.size, stdout);
 		if (j->err.size) {
@@ -465,6 +462,51 @@ static int add_job(job **jobs, size_t *count, size_t *cap, const char *path, int
 	return 0;
 }
 
+typedef struct real_entry {
+	char *real; /* NULL for stdin or a path that does not resolve */
+	size_t index;
+} real_entry;
+
+static int cmp_real(const void *a, const void *b)
+{
+	const real_entry *x = a, *y = b;
+	int c = strcmp(x->real, y->real);
+	return c ? c : (x->index < y->index ? -1 : x->index > y->index);
+}
+
+static int dedupe(job *jobs, size_t *count)
+{
+	size_t n = *count, m = 0;
+	real_entry *e = calloc(n ? n : 1, sizeof(real_entry));
+	char *drop = calloc(n ? n : 1, 1);
+	if (!e || !drop) {
+		free(e);
+		free(drop);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(jobs[i].path, "-"))
+			continue;
+		char *r = realpath(jobs[i].path, NULL);
+		if (r)
+			e[m++] = (real_entry){r, i};
+	}
+	qsort(e, m, sizeof(real_entry), cmp_real);
+	for (size_t i = 1; i < m; i++)
+		if (!strcmp(e[i].real, e[i - 1].real))
+			drop[e[i].index] = 1;
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!drop[i])
+			jobs[k++] = jobs[i];
+	*count = k;
+	for (size_t i = 0; i < m; i++)
+		free(e[i].real);
+	free(e);
+	free(drop);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	cli.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
@@ -578,10 +620,14 @@ int main(int argc, char **argv)
 	}
 	cli.color = !strcmp(color, "always") || (!strcmp(color, "auto") && isatty(1) && getenv("NO_COLOR") == NULL);
 	if (list_rules) {
-		fprintf(stderr, "dffix: --list-rules is not available yet\n");
-		return 2;
+		dffix_buf out = DFFIX_BUF_INIT;
+		dfx_rules_list(&out);
+		fwrite(out.ptr ? out.ptr : "", 1, out.size, stdout);
+		dffix_buf_dispose(&out);
+		return 0;
 	}
-	if (strcmp(cli.format, "text")) {
+	dfx_report_format fmt;
+	if (dfx_report_format_parse(&fmt, cli.format) < 0) {
 		fprintf(stderr, "dffix: error: invalid --format %s (text, json, sarif, checkstyle, gnu)\n",
 			cli.format);
 		return 2;
@@ -628,24 +674,22 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < walked.count; i++)
 		add_job(&jobs, &count, &cap, walked.paths[i], 0);
 
-	/* The same file named twice is processed (and written) once. */
-	for (size_t i = 0; i < count; i++) {
-		char ri[PATH_MAX];
-		if (!strcmp(jobs[i].path, "-") || !realpath(jobs[i].path, ri))
-			continue;
-		for (size_t k = i + 1; k < count; k++) {
-			char rk[PATH_MAX];
-			if (strcmp(jobs[k].path, "-") && realpath(jobs[k].path, rk) && !strcmp(ri, rk)) {
-				memmove(&jobs[k], &jobs[k + 1], (count - k - 1) * sizeof(job));
-				count--;
-				k--;
-			}
-		}
+	/* The same file named twice is processed (and written) once: resolve
+	 * each path once, sort by real path, keep the first of each. */
+	if (dedupe(jobs, &count) < 0) {
+		fprintf(stderr, "dffix: error: out of memory\n");
+		return 2;
 	}
 
 	q.jobs = jobs;
 	q.count = count;
 	clock_gettime(CLOCK_MONOTONIC, &q.start);
+	if (cli.mode == MODE_LINT) {
+		dfx_report_options ropt = DFX_REPORT_OPTIONS_INIT;
+		ropt.format = fmt;
+		ropt.color = cli.color;
+		dfx_report_begin(&q.report, &q.report_buf, &ropt);
+	}
 
 	int nthreads = cli.jobs < (int)count ? cli.jobs : (int)count;
 	if (nthreads <= 1) {
@@ -664,6 +708,11 @@ int main(int argc, char **argv)
 	}
 	if (q.progress)
 		fputs("\r\033[K", stderr);
+	if (cli.mode == MODE_LINT) {
+		dfx_report_end(&q.report);
+		fwrite(q.report_buf.ptr ? q.report_buf.ptr : "", 1, q.report_buf.size, stdout);
+		dffix_buf_dispose(&q.report_buf);
+	}
 
 	size_t changed = 0, errors = 0, failing = 0;
 	for (size_t i = 0; i < count; i++) {

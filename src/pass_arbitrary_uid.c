@@ -51,8 +51,8 @@ enum { USER_ROOT, USER_OTHER, USER_UNKNOWN };
 
 /* What the build has set up before an instruction. */
 typedef struct state {
-	const char *cwd;          /* normalized working directory; NULL when unknown */
-	const char *user;         /* USER text in effect; NULL: the base image's (assumed root) */
+	const char *cwd;  /* normalized working directory; NULL when unknown */
+	const char *user; /* USER text in effect; NULL: the base image's (assumed root) */
 	int user_kind;
 	const dfx_node *user_node;
 	int shell_posix;
@@ -67,13 +67,13 @@ typedef struct path_list {
 enum { SRC_WORKDIR, SRC_VOLUME, SRC_OPTION };
 
 typedef struct dir {
-	const char *path;         /* normalized, absolute */
-	const dfx_node *src;      /* where it was found (the FROM for configured ones) */
+	const char *path;    /* normalized, absolute */
+	const dfx_node *src; /* where it was found (the FROM for configured ones) */
 	int kind;
-	int skip;                 /* refused, covered by a parent, or handled */
-	size_t cover;             /* 1 + index of the listed parent whose chgrp -R covers it; 0: none */
-	long last_write;          /* index of the last instruction writing it; -1: none */
-	long limit;               /* index of the instruction the RUN must precede */
+	int skip;        /* refused, covered by a parent, or handled */
+	size_t cover;    /* 1 + index of the listed parent whose chgrp -R covers it; 0: none */
+	long last_write; /* index of the last instruction writing it; -1: none */
+	long limit;      /* index of the instruction the RUN must precede */
 	int group;
 } dir;
 
@@ -81,14 +81,14 @@ typedef struct uid_ctx {
 	dfx_pass_ctx *ctx;
 	const dfx_pass *self;
 	dfx_arena *arena;
-	dfx_node **nodes;         /* instructions of the final stage after its FROM */
+	dfx_node **nodes; /* instructions of the final stage after its FROM */
 	size_t n;
-	state *before;            /* before[i]: state before nodes[i]; before[n]: at the end */
-	const char **workdir;     /* resolved WORKDIR of nodes[i], or NULL */
-	path_list *made;          /* directories RUN nodes[i] creates with mkdir */
+	state *before;        /* before[i]: state before nodes[i]; before[n]: at the end */
+	const char **workdir; /* resolved WORKDIR of nodes[i], or NULL */
+	path_list *made;      /* directories RUN nodes[i] creates with mkdir */
 	dir *dirs;
 	size_t ndirs, capdirs;
-	int declared;             /* WORKDIR/VOLUME lines seen, resolved or not */
+	int declared; /* WORKDIR/VOLUME lines seen, resolved or not */
 } uid_ctx;
 
 /* Section - paths */
@@ -158,15 +158,19 @@ static int overlaps(const char *a, const char *b)
 /* Why a directory must not be changed, or NULL. */
 static const char *system_reason(const char *p)
 {
+	/* clang-format off */
 	static const char *const exact[] = {
 		"/", "/home", "/media", "/mnt", "/opt", "/root", "/run", "/usr", "/var", "/usr/include",
 		"/usr/libexec", "/usr/share", "/usr/src", "/usr/local", "/usr/local/bin", "/usr/local/sbin",
-		"/usr/local/lib", "/usr/local/lib64", "/usr/local/include", "/usr/local/share", "/usr/local/etc",
-		"/usr/local/libexec", "/var/lib", "/var/log", "/var/cache", "/var/spool", "/var/run", "/var/lock",
-		"/var/mail", "/var/opt", "/var/local", "/var/backups", "/var/www", NULL,
+		"/usr/local/lib", "/usr/local/lib64", "/usr/local/include", "/usr/local/share",
+		"/usr/local/etc", "/usr/local/libexec", "/var/lib", "/var/log", "/var/cache", "/var/spool",
+		"/var/run", "/var/lock", "/var/mail", "/var/opt", "/var/local", "/var/backups", "/var/www",
+		NULL
 	};
-	static const char *const tree[] = {"/etc", "/proc", "/sys", "/dev", "/boot", "/bin", "/sbin",
-					   "/usr/bin", "/usr/sbin", NULL};
+	static const char *const tree[] = {
+		"/etc", "/proc", "/sys", "/dev", "/boot", "/bin", "/sbin", "/usr/bin", "/usr/sbin", NULL
+	};
+	/* clang-format on */
 	if (!strcmp(p, "/tmp") || !strcmp(p, "/var/tmp") || !strcmp(p, "/dev/shm"))
 		return "is world-writable already";
 	if (is_under(p, "/etc"))
@@ -406,7 +410,7 @@ static int list_covers(const path_list *l, const char *p)
 /* Collects the paths a RUN gives to group 0 recursively (chgrp/chown),
  * makes group-writable like the owner (chmod), and creates (mkdir). */
 static int scan_handler(path_list *grp, path_list *mod, path_list *made, dfx_arena *arena, const dfx_node *n,
-			const char *cwd)
+                        const char *cwd)
 {
 	const dfx_instr *in = &n->instr;
 	memset(grp, 0, sizeof(*grp));
@@ -455,7 +459,8 @@ static int scan_handler(path_list *grp, path_list *mod, path_list *made, dfx_are
 		}
 		if (nw < 3)
 			continue;
-		int is_chgrp = !strcmp(name, "chgrp"), is_chown = !strcmp(name, "chown"), is_chmod = !strcmp(name, "chmod");
+		int is_chgrp = !strcmp(name, "chgrp"), is_chown = !strcmp(name, "chown"),
+		    is_chmod = !strcmp(name, "chmod");
 		if (!is_chgrp && !is_chown && !is_chmod)
 			continue;
 		size_t k = 1;
@@ -601,15 +606,16 @@ static int collect_dirs(uid_ctx *u, const dfx_stage *final)
 					return error;
 			} else if (needs_processing(s, (size_t)len, ctx->doc->escape)) {
 				if ((error = dfx_pass_refused(ctx, u->self, n,
-							      "WORKDIR `%.*s` uses a variable or quotes; its directory "
-							      "is unknown",
-							      len, s)) < 0)
+				                              "WORKDIR `%.*s` uses a variable or quotes; its directory "
+				                              "is unknown",
+				                              len, s)) < 0)
 					return error;
 			} else if (len) {
-				if ((error = dfx_pass_refused(ctx, u->self, n,
-							      "relative WORKDIR `%.*s`: the directory it is relative to "
-							      "is unknown",
-							      len, s)) < 0)
+				if ((error =
+				         dfx_pass_refused(ctx, u->self, n,
+				                          "relative WORKDIR `%.*s`: the directory it is relative to "
+				                          "is unknown",
+				                          len, s)) < 0)
 					return error;
 			}
 		} else if (in->keyword == DFX_KW_VOLUME) {
@@ -641,9 +647,9 @@ static int collect_dirs(uid_ctx *u, const dfx_stage *final)
 				if (wl == (size_t)-1 || memchr(w, '$', wl) || wl == 0 || w[0] != '/') {
 					size_t show = wl == (size_t)-1 ? (size_t)(s + p - w) : wl;
 					if ((error = dfx_pass_refused(ctx, u->self, n,
-								      "VOLUME `%.*s` is not a plain absolute path; its "
-								      "directory is unknown",
-								      (int)show, w)) < 0)
+					                              "VOLUME `%.*s` is not a plain absolute path; its "
+					                              "directory is unknown",
+					                              (int)show, w)) < 0)
 						return error;
 					continue;
 				}
@@ -657,7 +663,8 @@ static int collect_dirs(uid_ctx *u, const dfx_stage *final)
 		const char *w = ctx->opts->writable_dirs[k];
 		if (!w || w[0] != '/') {
 			if ((error = dfx_pass_refused(ctx, u->self, final->from,
-						      "writable directory `%s` is not an absolute path", w ? w : "")) < 0)
+			                              "writable directory `%s` is not an absolute path", w ? w : "")) <
+			    0)
 				return error;
 			continue;
 		}
@@ -679,7 +686,7 @@ static int filter_dirs(uid_ctx *u)
 		if (why || !shell_safe(d->path)) {
 			d->skip = 1;
 			if ((error = dfx_pass_refused(u->ctx, u->self, d->src, "not changing %s: it %s", d->path,
-						      why ? why : "has characters that need quoting")) < 0)
+			                              why ? why : "has characters that need quoting")) < 0)
 				return error;
 		}
 	}
@@ -740,8 +747,8 @@ static int is_limit(const uid_ctx *u, size_t i, const char *p)
 			if (q == b)
 				break;
 			const char *np = s[b] == '/' && !needs_processing(s + b, q - b, u->ctx->doc->escape)
-						 ? norm_path(u->arena, NULL, s + b, q - b)
-						 : NULL;
+			                     ? norm_path(u->arena, NULL, s + b, q - b)
+			                     : NULL;
 			if (!np || overlaps(np, p))
 				return 1;
 		}
@@ -790,7 +797,7 @@ static int insert_run(uid_ctx *u, int group, long limit)
 	if (mk.size && (error = dffix_buf_printf(&text, "mkdir -p%s && %c%s    ", mk.ptr, esc, eol)) < 0)
 		goto cleanup;
 	if ((error = dffix_buf_printf(&text, "chgrp -R 0%s && %c%s    chmod -R g=u%s%s", list.ptr, esc, eol, list.ptr,
-				      eol)) < 0)
+	                              eol)) < 0)
 		goto cleanup;
 
 	/* Before the limit and the comment lines directly above it; at the end
@@ -818,15 +825,16 @@ static int insert_run(uid_ctx *u, int group, long limit)
 	dfx_node *nn = NULL;
 	error = dfx_pass_insert(ctx, before, text.ptr, text.size, &nn);
 	if (error == DFFIX_EPARSE) {
-		error = dfx_pass_refused(ctx, u->self, before ? before : ctx->doc->last,
-					 "the RUN for%s does not parse", list.ptr);
+		error = dfx_pass_refused(ctx, u->self, before ? before : ctx->doc->last, "the RUN for%s does not parse",
+		                         list.ptr);
 		goto cleanup;
 	}
 	if (error < 0)
 		goto cleanup;
-	error = dfx_pass_applied(ctx, u->self, nn, "added chgrp -R 0 and chmod -R g=u for%s so an arbitrary user "
-				 "ID in group 0 can write there",
-				 list.ptr);
+	error = dfx_pass_applied(ctx, u->self, nn,
+	                         "added chgrp -R 0 and chmod -R g=u for%s so an arbitrary user "
+	                         "ID in group 0 can write there",
+	                         list.ptr);
 cleanup:
 	dffix_buf_dispose(&list);
 	dffix_buf_dispose(&mk);
@@ -892,8 +900,8 @@ static int run(dfx_pass_ctx *ctx, const dfx_pass *self)
 		return error;
 	if (u.ndirs == 0 && !u.declared && ctx->opts->writable_dir_count == 0)
 		return dfx_pass_refused(ctx, self, final->from,
-					"no writable directory known: the final stage has no WORKDIR or VOLUME; "
-					"list the directories the process writes in writable_dirs");
+		                        "no writable directory known: the final stage has no WORKDIR or VOLUME; "
+		                        "list the directories the process writes in writable_dirs");
 	if ((error = filter_dirs(&u)) < 0)
 		return error;
 	int any = 0;
@@ -901,8 +909,8 @@ static int run(dfx_pass_ctx *ctx, const dfx_pass *self)
 		any |= !u.dirs[k].skip;
 	if (any && from_scratch(ctx, final))
 		return dfx_pass_refused(ctx, self, final->from,
-					"FROM scratch has no chgrp; give the files group 0 and g=u when copying them "
-					"(COPY --chown=UID:0 --chmod=...)");
+		                        "FROM scratch has no chgrp; give the files group 0 and g=u when copying them "
+		                        "(COPY --chown=UID:0 --chmod=...)");
 
 	/* The window of each directory: after its last write, before its limit. */
 	for (size_t k = 0; k < u.ndirs; k++) {
@@ -925,11 +933,12 @@ static int run(dfx_pass_ctx *ctx, const dfx_pass *self)
 		for (long j = 0; j < d->last_write; j++) {
 			if (u.nodes[j]->instr.keyword == DFX_KW_VOLUME && is_limit(&u, (size_t)j, d->path)) {
 				d->skip = 1;
-				error = dfx_pass_refused(ctx, self, d->src,
-							 "VOLUME on line %u comes before the last write to %s (line %u); "
-							 "the classic builder discards what a RUN changes in a volume "
-							 "after its VOLUME line",
-							 line_of(u.nodes[j]), d->path, line_of(u.nodes[d->last_write]));
+				error =
+				    dfx_pass_refused(ctx, self, d->src,
+				                     "VOLUME on line %u comes before the last write to %s (line %u); "
+				                     "the classic builder discards what a RUN changes in a volume "
+				                     "after its VOLUME line",
+				                     line_of(u.nodes[j]), d->path, line_of(u.nodes[d->last_write]));
 				break;
 			}
 		}
@@ -970,20 +979,22 @@ static int run(dfx_pass_ctx *ctx, const dfx_pass *self)
 				uint32_t ul = line_of(at->user_node);
 				if (d->last_write >= 0 && at->user_node &&
 				    dfx_stages_find(&ctx->stages, at->user_node) == final)
-					error = dfx_pass_refused(ctx, self, d->src,
-								 "USER %s (line %u) comes before the last write to %s "
-								 "(line %u); chgrp needs root",
-								 at->user, ul, d->path, line_of(u.nodes[d->last_write]));
+					error =
+					    dfx_pass_refused(ctx, self, d->src,
+					                     "USER %s (line %u) comes before the last write to %s "
+					                     "(line %u); chgrp needs root",
+					                     at->user, ul, d->path, line_of(u.nodes[d->last_write]));
 				else
-					error = dfx_pass_refused(ctx, self, d->src,
-								 "USER %s (line %u) is in effect where %s would be handed "
-								 "to group 0; chgrp needs root",
-								 at->user, ul, d->path);
+					error =
+					    dfx_pass_refused(ctx, self, d->src,
+					                     "USER %s (line %u) is in effect where %s would be handed "
+					                     "to group 0; chgrp needs root",
+					                     at->user, ul, d->path);
 				d->skip = 1;
 			} else if (!at->shell_posix) {
-				error = dfx_pass_refused(ctx, self, d->src,
-							 "SHELL on line %u is not a POSIX shell; not adding chgrp for %s",
-							 line_of(at->shell_node), d->path);
+				error = dfx_pass_refused(
+				    ctx, self, d->src, "SHELL on line %u is not a POSIX shell; not adding chgrp for %s",
+				    line_of(at->shell_node), d->path);
 				d->skip = 1;
 			} else {
 				members++;
@@ -1002,7 +1013,12 @@ static int run(dfx_pass_ctx *ctx, const dfx_pass *self)
 }
 
 const dfx_pass dfx_pass_arbitrary_uid = {
-	"arbitrary-uid", "DF105", DFFIX_FIX_ARBITRARY_UID,
-	"give the final stage's writable directories to group 0 with group rights equal to the owner's",
-	"O2", NULL, DFFIX_SEV_WARNING, run,
+    .name = "arbitrary-uid",
+    .rule_id = "DF105",
+    .fix_bit = DFFIX_FIX_ARBITRARY_UID,
+    .summary = "give the final stage's writable directories to group 0 with group rights equal to the owner's",
+    .guideline = "O2",
+    .aliases = NULL,
+    .severity = DFFIX_SEV_WARNING,
+    .run = run,
 };

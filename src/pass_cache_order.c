@@ -35,11 +35,11 @@
 #include "shell.h"
 
 typedef struct copy_info {
-	const char **sources;  /* as written */
+	const char **sources; /* as written */
 	size_t source_count;
-	const char *dest;      /* as written */
-	const char *dest_abs;  /* resolved and normalized; NULL when unknown */
-	const char *chown;     /* --chown value or NULL */
+	const char *dest;     /* as written */
+	const char *dest_abs; /* resolved and normalized; NULL when unknown */
+	const char *chown;    /* --chown value or NULL */
 } copy_info;
 
 static int is_blank(char c)
@@ -131,8 +131,7 @@ static const char *flag_value(const dfx_instr *in, const char *name)
 
 /* Section - the working directory */
 
-static void follow_workdirs(const char **cwd, dfx_arena *arena, const dfx_node *from, const dfx_node *stop,
-			    char escape)
+static void follow_workdirs(const char **cwd, dfx_arena *arena, const dfx_node *from, const dfx_node *stop, char escape)
 {
 	for (const dfx_node *n = from->next; n && n != stop; n = n->next) {
 		if (is_kw(n, DFX_KW_FROM))
@@ -255,20 +254,26 @@ static int starts_with(const char *s, size_t n, const char *prefix)
  * build installs. */
 static int configures_packages(const char *p)
 {
+	/* clang-format off */
 	static const char *const names[] = {
 		"sources.list", "package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock",
 		"pnpm-lock.yaml", "go.mod", "go.sum", "pom.xml", "pyproject.toml", "setup.py", "setup.cfg",
-		"poetry.lock", "composer.json", "composer.lock", "cargo.toml", "cargo.lock", ".npmrc", ".yarnrc",
-		"pip.conf", ".pypirc", "repositories", "apt.conf", "dnf.conf", "yum.conf", "zypp.conf", "cpanfile",
-		"environment.yml", "conda.yml", "mix.exs", "mix.lock", NULL,
+		"poetry.lock", "composer.json", "composer.lock", "cargo.toml", "cargo.lock", ".npmrc",
+		".yarnrc", "pip.conf", ".pypirc", "repositories", "apt.conf", "dnf.conf", "yum.conf",
+		"zypp.conf", "cpanfile", "environment.yml", "conda.yml", "mix.exs", "mix.lock", NULL
 	};
-	static const char *const suffixes[] = {".repo", ".rpm", ".deb", ".apk", ".gpg", ".pem", ".asc", ".key",
-					       ".crt", ".list", ".lock", ".pub", ".sources", NULL};
-	static const char *const prefixes[] = {"requirements", "constraints", "gemfile", "pipfile", "build.gradle",
-					       "settings.gradle", NULL};
-	static const char *const dirs[] = {"/etc/yum.repos.d", "/etc/apt", "/etc/pki", "/etc/apk", "/etc/zypp",
-					   "/etc/dnf", "/etc/yum", "/etc/rpm", "/etc/ssl", "/usr/share/keyrings",
-					   "yum.repos.d", NULL};
+	static const char *const suffixes[] = {
+		".repo", ".rpm", ".deb", ".apk", ".gpg", ".pem", ".asc", ".key", ".crt", ".list", ".lock",
+		".pub", ".sources", NULL
+	};
+	static const char *const prefixes[] = {
+		"requirements", "constraints", "gemfile", "pipfile", "build.gradle", "settings.gradle", NULL
+	};
+	static const char *const dirs[] = {
+		"/etc/yum.repos.d", "/etc/apt", "/etc/pki", "/etc/apk", "/etc/zypp", "/etc/dnf", "/etc/yum",
+		"/etc/rpm", "/etc/ssl", "/usr/share/keyrings", "yum.repos.d", NULL
+	};
+	/* clang-format on */
 	const char *b = base_name(p);
 	size_t n = base_len(p);
 	for (size_t i = 0; names[i]; i++)
@@ -292,8 +297,12 @@ static int configures_packages(const char *p)
 /* Directories packages install into. */
 static int package_tree(const char *p)
 {
-	static const char *const trees[] = {"/etc", "/usr", "/var", "/opt", "/bin", "/sbin", "/boot",
-					    "/root", "/home", "/run", "/proc", "/sys", "/dev", NULL};
+	/* clang-format off */
+	static const char *const trees[] = {
+		"/etc", "/usr", "/var", "/opt", "/bin", "/sbin", "/boot", "/root", "/home", "/run", "/proc",
+		"/sys", "/dev", NULL
+	};
+	/* clang-format on */
 	if (!strcmp(p, "/"))
 		return 1;
 	if (!strncmp(p, "/lib", 4))
@@ -323,15 +332,20 @@ static int mentions(const char *text, size_t len, const char *word, size_t wl)
 
 /* Section - package-install RUNs */
 
-static const char *const managers[] = {"apt-get", "apt", "yum", "dnf", "microdnf", "apk", "zypper", "tdnf",
-				       NULL};
+/* clang-format off */
+static const char *const managers[] = {
+	"apt-get", "apt", "yum", "dnf", "microdnf", "apk", "zypper", "tdnf", NULL
+};
+/* clang-format on */
 
 /* Subcommands that neither read local files nor run build scripts. */
+/* clang-format off */
 static const char *const subcommands[] = {
 	"install", "add", "in", "update", "upgrade", "up", "dist-upgrade", "full-upgrade", "dup", "clean",
 	"makecache", "autoremove", "remove", "purge", "erase", "del", "rm", "refresh", "ref", "reinstall",
-	"distro-sync", "check-update", "autoclean", "cache", "all", "metadata", "packages", "-y", NULL,
+	"distro-sync", "check-update", "autoclean", "cache", "all", "metadata", "packages", "-y", NULL
 };
+/* clang-format on */
 
 static int in_list(const char *const *list, const char *s)
 {
@@ -349,9 +363,13 @@ static int is_install_word(const char *s)
 /* Cache and temporary directories an install RUN may clean. */
 static int cache_path(const char *p)
 {
-	static const char *const dirs[] = {"/var/cache", "/var/lib/apt/lists", "/var/lib/yum", "/var/lib/dnf",
-					   "/var/log", "/tmp", "/var/tmp", "/root/.cache", "/usr/share/doc",
-					   "/usr/share/man", "/usr/share/info", "/etc/apk/cache", NULL};
+	/* clang-format off */
+	static const char *const dirs[] = {
+		"/var/cache", "/var/lib/apt/lists", "/var/lib/yum", "/var/lib/dnf", "/var/log", "/tmp",
+		"/var/tmp", "/root/.cache", "/usr/share/doc", "/usr/share/man", "/usr/share/info",
+		"/etc/apk/cache", NULL
+	};
+	/* clang-format on */
 	for (size_t i = 0; dirs[i]; i++)
 		if (is_under(p, dirs[i]))
 			return 1;
@@ -359,10 +377,10 @@ static int cache_path(const char *p)
 }
 
 typedef struct run_facts {
-	int installs;       /* a package manager installs something */
-	int plain;          /* nothing but package-manager steps and cache cleanup */
-	int creates_users;  /* useradd, adduser, groupadd, addgroup */
-	int binds_context;  /* --mount of type bind without from= */
+	int installs;      /* a package manager installs something */
+	int plain;         /* nothing but package-manager steps and cache cleanup */
+	int creates_users; /* useradd, adduser, groupadd, addgroup */
+	int binds_context; /* --mount of type bind without from= */
 } run_facts;
 
 /* The literal text of a word that may hold glob characters (no quotes or
@@ -415,8 +433,7 @@ static int read_run(run_facts *out, dfx_arena *arena, const dfx_node *n, const c
 		}
 		return 0;
 	}
-	for (const char *const *u = (const char *const[]){"useradd", "adduser", "groupadd", "addgroup", NULL}; *u;
-	     u++)
+	for (const char *const *u = (const char *const[]){"useradd", "adduser", "groupadd", "addgroup", NULL}; *u; u++)
 		if (mentions(text, len, *u, strlen(*u)))
 			out->creates_users = 1;
 	dfx_sh_script sc;
@@ -427,7 +444,7 @@ static int read_run(run_facts *out, dfx_arena *arena, const dfx_node *n, const c
 	for (size_t c = 0; c < sc.cmd_count; c++) {
 		const dfx_sh_cmd *cmd = &sc.cmds[c];
 		if (cmd->kind != DFX_SH_KIND_SIMPLE || (cmd->flags & (DFX_SH_CMD_SUBSHELL | DFX_SH_CMD_CMDSUBST |
-								      DFX_SH_CMD_FUNCDEF | DFX_SH_CMD_COMPOUND_BODY)))
+		                                                      DFX_SH_CMD_FUNCDEF | DFX_SH_CMD_COMPOUND_BODY)))
 			plain = 0;
 		const char *words[128];
 		const dfx_sh_word *raw[128];
@@ -526,8 +543,8 @@ static int defines_used_var(dfx_pass_ctx *ctx, const dfx_node *decl, const dfx_n
 	size_t count;
 	if (dfx_instr_words(&words, &count, &ctx->doc->arena, decl->logical, decl->instr.args, ctx->doc->escape) < 0)
 		return 1;
-	if (decl->instr.keyword == DFX_KW_ENV && count && !memchr(decl->logical + words[0].start, '=',
-								   words[0].end - words[0].start))
+	if (decl->instr.keyword == DFX_KW_ENV && count &&
+	    !memchr(decl->logical + words[0].start, '=', words[0].end - words[0].start))
 		count = 1; /* ENV name value */
 	const char *s = copy->logical;
 	size_t len = copy->logical_len;
@@ -575,7 +592,7 @@ static int move(dfx_pass_ctx *ctx, verdict *v, dfx_node *copy, dfx_node *target)
 	int error = 0;
 	int glue = target->next == NULL && (target->end == target->start || target->src[target->end - 1] != '\n');
 	if (glue && ((error = dffix_buf_put(&text, target->src + target->start, target->end - target->start)) < 0 ||
-		     (error = dffix_buf_puts(&text, eol)) < 0))
+	             (error = dffix_buf_puts(&text, eol)) < 0))
 		goto cleanup;
 	for (dfx_node *n = first;; n = n->next) {
 		if ((error = dffix_buf_put(&text, n->src + n->start, n->end - n->start)) < 0)
@@ -587,9 +604,9 @@ static int move(dfx_pass_ctx *ctx, verdict *v, dfx_node *copy, dfx_node *target)
 		goto cleanup;
 	v->applied = 1;
 	v->message = dfx_arena_printf(&ctx->doc->arena,
-				      "moved %s after the package install on line %u, so editing the copied files "
-				      "does not re-run the install",
-				      dfx_keyword_name(copy->instr.keyword), line_of(target));
+	                              "moved %s after the package install on line %u, so editing the copied files "
+	                              "does not re-run the install",
+	                              dfx_keyword_name(copy->instr.keyword), line_of(target));
 	if (!v->message) {
 		error = DFFIX_ENOMEM;
 		goto cleanup;
@@ -653,14 +670,16 @@ static int try_copy(dfx_pass_ctx *ctx, const dfx_pass *self, verdict *v, dfx_nod
 			if ((in->keyword == DFX_KW_ENV || in->keyword == DFX_KW_ARG) &&
 			    defines_used_var(ctx, n, copy, &vname))
 				snprintf(why, sizeof(why), "%s on line %u defines %s, which the %s uses",
-					 dfx_keyword_name(in->keyword), ln, vname ? vname : "a variable",
-					 dfx_keyword_name(copy->instr.keyword));
+				         dfx_keyword_name(in->keyword), ln, vname ? vname : "a variable",
+				         dfx_keyword_name(copy->instr.keyword));
 			else if (in->keyword == DFX_KW_WORKDIR && ci.dest[0] != '/')
-				snprintf(why, sizeof(why), "WORKDIR on line %u changes where the relative "
-							   "destination `%s` goes", ln, ci.dest);
+				snprintf(why, sizeof(why),
+				         "WORKDIR on line %u changes where the relative "
+				         "destination `%s` goes",
+				         ln, ci.dest);
 			else
 				snprintf(why, sizeof(why), "%s on line %u stands in between; only RUNs are crossed",
-					 dfx_keyword_name(in->keyword), ln);
+				         dfx_keyword_name(in->keyword), ln);
 			blocker = why;
 			break;
 		}
@@ -672,37 +691,39 @@ static int try_copy(dfx_pass_ctx *ctx, const dfx_pass *self, verdict *v, dfx_nod
 		const char *hit = NULL;
 		if (ci.dest_abs && mentions(text, tlen, ci.dest_abs, strlen(ci.dest_abs)))
 			hit = ci.dest_abs;
-		else if (mentions(text, tlen, ci.dest, strlen(ci.dest)) && strcmp(ci.dest, ".") && strcmp(ci.dest, "./"))
+		else if (mentions(text, tlen, ci.dest, strlen(ci.dest)) && strcmp(ci.dest, ".") &&
+		         strcmp(ci.dest, "./"))
 			hit = ci.dest;
 		for (size_t i = 0; !hit && i < ci.source_count; i++) {
 			const char *b = base_name(ci.sources[i]);
 			size_t bl = base_len(ci.sources[i]);
-			if (bl && !(bl == 1 && b[0] == '.') && !strpbrk(b, "*?[") &&
-			    mentions(text, tlen, b, bl) && !(bl == 1 && b[0] == '/'))
+			if (bl && !(bl == 1 && b[0] == '.') && !strpbrk(b, "*?[") && mentions(text, tlen, b, bl) &&
+			    !(bl == 1 && b[0] == '/'))
 				hit = dfx_arena_strndup(arena, b, bl);
 		}
 		if (rf.binds_context) {
-			snprintf(why, sizeof(why), "the RUN on line %u mounts the build context (--mount=type=bind)", ln);
+			snprintf(why, sizeof(why), "the RUN on line %u mounts the build context (--mount=type=bind)",
+			         ln);
 			blocker = why;
 			break;
 		}
 		if (hit) {
 			snprintf(why, sizeof(why), "the RUN on line %u mentions `%s`, which the %s writes", ln, hit,
-				 dfx_keyword_name(copy->instr.keyword));
+			         dfx_keyword_name(copy->instr.keyword));
 			blocker = why;
 			break;
 		}
 		if (rf.creates_users && ci.chown) {
 			snprintf(why, sizeof(why), "--chown=%s may name a user the RUN on line %u creates", ci.chown,
-				 ln);
+			         ln);
 			blocker = why;
 			break;
 		}
 		if (!rf.plain) {
 			snprintf(why, sizeof(why),
-				 "the RUN on line %u is not a plain install of named packages; it may read the "
-				 "copied files",
-				 ln);
+			         "the RUN on line %u is not a plain install of named packages; it may read the "
+			         "copied files",
+			         ln);
 			blocker = why;
 			break;
 		}
@@ -717,30 +738,33 @@ static int try_copy(dfx_pass_ctx *ctx, const dfx_pass *self, verdict *v, dfx_nod
 	for (size_t i = 0; i < ci.source_count; i++)
 		var_src |= strchr(ci.sources[i], '$') != NULL;
 	if (var_src || strchr(ci.dest, '$'))
-		return refuse(ctx, v, "its sources or destination use variables, so what the install "
-					       "may touch cannot be checked");
+		return refuse(ctx, v,
+		              "its sources or destination use variables, so what the install "
+		              "may touch cannot be checked");
 	for (size_t i = 0; i < ci.source_count; i++) {
 		if (configures_packages(ci.sources[i])) {
-			snprintf(why, sizeof(why), "the copied files configure the package manager or list "
-						   "packages (`%s`)", ci.sources[i]);
+			snprintf(why, sizeof(why),
+			         "the copied files configure the package manager or list "
+			         "packages (`%s`)",
+			         ci.sources[i]);
 			return refuse(ctx, v, why);
 		}
 	}
 	if (!ci.dest_abs) {
 		snprintf(why, sizeof(why), "the destination `%s` is relative and the working directory is unknown",
-			 ci.dest);
+		         ci.dest);
 		return refuse(ctx, v, why);
 	}
 	if (configures_packages(ci.dest_abs)) {
 		snprintf(why, sizeof(why), "the copied files configure the package manager (destination %s)",
-			 ci.dest_abs);
+		         ci.dest_abs);
 		return refuse(ctx, v, why);
 	}
 	if (package_tree(ci.dest_abs)) {
 		snprintf(why, sizeof(why),
-			 "the destination %s is where packages install files; the install could write the same "
-			 "paths",
-			 ci.dest_abs);
+		         "the destination %s is where packages install files; the install could write the same "
+		         "paths",
+		         ci.dest_abs);
 		return refuse(ctx, v, why);
 	}
 
@@ -794,7 +818,12 @@ static int run(dfx_pass_ctx *ctx, const dfx_pass *self)
 }
 
 const dfx_pass dfx_pass_cache_order = {
-	"cache-order", "DF103", DFFIX_FIX_CACHE_ORDER,
-	"copy build-context files after the package installs that follow them",
-	"G7", NULL, DFFIX_SEV_WARNING, run,
+    .name = "cache-order",
+    .rule_id = "DF103",
+    .fix_bit = DFFIX_FIX_CACHE_ORDER,
+    .summary = "copy build-context files after the package installs that follow them",
+    .guideline = "G7",
+    .aliases = NULL,
+    .severity = DFFIX_SEV_WARNING,
+    .run = run,
 };

@@ -70,7 +70,7 @@
 #include "suppress.h"
 
 #define MAX_LOGICAL 65535u
-#define INDENT "    "
+#define INDENT      "    "
 
 static const char *const aliases[] = {"DL3059", NULL};
 
@@ -194,8 +194,7 @@ static void run_info_init(run_info *r, dfx_node *n)
 }
 
 /* The command name of a simple command (after assignments), or NULL. */
-static const char *command_name(dfx_arena *scratch, const char *text, const dfx_sh_script *s,
-				const dfx_sh_cmd *c)
+static const char *command_name(dfx_arena *scratch, const char *text, const dfx_sh_script *s, const dfx_sh_cmd *c)
 {
 	for (uint32_t k = 0; k < c->word_count; k++) {
 		const dfx_sh_word *w = &s->words[c->first_word + k];
@@ -212,8 +211,8 @@ static size_t last_list_start(const dfx_sh_script *s)
 	size_t start = 0;
 	for (size_t k = 0; k < s->cmd_count; k++) {
 		const dfx_sh_cmd *c = &s->cmds[k];
-		if (c->depth == 0 && (c->sep == DFX_SH_SEP_SEMI || c->sep == DFX_SH_SEP_NEWLINE ||
-				      c->sep == DFX_SH_SEP_AMP))
+		if (c->depth == 0 &&
+		    (c->sep == DFX_SH_SEP_SEMI || c->sep == DFX_SH_SEP_NEWLINE || c->sep == DFX_SH_SEP_AMP))
 			start = k + 1;
 	}
 	return start;
@@ -305,8 +304,7 @@ static const char *second_problem(run_info *b, const char **sep)
 		return "the second RUN has no command";
 	for (size_t k = 0; k < s->cmd_count; k++) {
 		const dfx_sh_cmd *c = &s->cmds[k];
-		if (c->depth != 0 || c->sep == DFX_SH_SEP_AND || c->sep == DFX_SH_SEP_PIPE ||
-		    c->sep == DFX_SH_SEP_END)
+		if (c->depth != 0 || c->sep == DFX_SH_SEP_AND || c->sep == DFX_SH_SEP_PIPE || c->sep == DFX_SH_SEP_END)
 			continue;
 		if (c == last && c->sep == DFX_SH_SEP_SEMI)
 			continue;
@@ -319,9 +317,9 @@ static const char *second_problem(run_info *b, const char **sep)
 		if (t[i] != '$')
 			continue;
 		char n = t[i + 1];
-		int word_end = i + 2 >= b->len || !((t[i + 2] >= 'a' && t[i + 2] <= 'z') ||
-						    (t[i + 2] >= 'A' && t[i + 2] <= 'Z') ||
-						    (t[i + 2] >= '0' && t[i + 2] <= '9') || t[i + 2] == '_');
+		int word_end =
+		    i + 2 >= b->len || !((t[i + 2] >= 'a' && t[i + 2] <= 'z') || (t[i + 2] >= 'A' && t[i + 2] <= 'Z') ||
+		                         (t[i + 2] >= '0' && t[i + 2] <= '9') || t[i + 2] == '_');
 		if ((n == '_' && word_end) || n == '!' ||
 		    (n == '{' && i + 3 < b->len && (t[i + 2] == '_' || t[i + 2] == '!') && t[i + 3] == '}'))
 			return "the second RUN reads `$_` or `$!`, which the first command would set";
@@ -473,7 +471,7 @@ static int expected_logical(dffix_buf *b, run_info *chain, size_t count)
  * expected logical line and flags, and shell text the scanner can follow.
  * Returns 1 when it is, 0 when not, or DFFIX_ENOMEM. */
 static int check_merged(dfx_pass_ctx *ctx, dfx_arena *scratch, const dffix_buf *text, const dffix_buf *want,
-			const dfx_instr *flags)
+                        const dfx_instr *flags)
 {
 	dfx_node *nf, *nl;
 	int error = dfx_cst_parse_fragment(&nf, &nl, ctx->doc, text->ptr, text->size);
@@ -514,9 +512,9 @@ static dfx_node *next_significant(dfx_node *n)
 
 /* Why the RUN `b` may not be merged into the chain ending with `a`, or NULL.
  * A non-NULL reason is reported; *silent asks to stop without a report. */
-static const char *pair_problem(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_arena *scratch, run_info *a,
-				run_info *b, const shell_state *sh, size_t merged_len, char *msg, size_t msg_size,
-				int *silent, int *error)
+static const char *pair_problem(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_arena *scratch, run_info *a, run_info *b,
+                                const shell_state *sh, size_t merged_len, char *msg, size_t msg_size, int *silent,
+                                int *error)
 {
 	const dfx_node *an = a->node, *bn = b->node;
 	const dfx_instr *ai = &an->instr, *bi = &bn->instr;
@@ -558,8 +556,9 @@ static const char *pair_problem(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_are
 	if (why) {
 		if (stmt && stmt->end > stmt->start) {
 			uint32_t n = stmt->end - stmt->start;
-			snprintf(msg, msg_size, "`%.*s%s` in the first RUN: %s", (int)(n > 40 ? 40 : n),
-				 a->text + stmt->start, n > 40 ? "..." : "", why);
+			snprintf(msg, msg_size,
+			         "`%.*s%s` in the first RUN changes shell state the second would see (%s)",
+			         (int)(n > 40 ? 40 : n), a->text + stmt->start, n > 40 ? "..." : "", why);
 			return msg;
 		}
 		return why;
@@ -568,15 +567,15 @@ static const char *pair_problem(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_are
 	why = second_problem(b, &sep);
 	if (why) {
 		if (sep) {
-			snprintf(msg, msg_size, "%s `%s`: after `A &&` it would also run when the first RUN fails",
-				 why, sep);
+			snprintf(msg, msg_size, "%s `%s`: after `A &&` it would also run when the first RUN fails", why,
+			         sep);
 			return msg;
 		}
 		return why;
 	}
 	if (merged_len > MAX_LOGICAL) {
 		snprintf(msg, msg_size, "the merged line would be %zu bytes, over BuildKit's %u-byte limit", merged_len,
-			 MAX_LOGICAL);
+		         MAX_LOGICAL);
 		return msg;
 	}
 	return NULL;
@@ -584,7 +583,7 @@ static const char *pair_problem(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_are
 
 /* Replaces the chain by one RUN. Returns 1 when merged, 0 when refused. */
 static int merge_chain(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_arena *scratch, run_info *chain, size_t count,
-		       dfx_node **out)
+                       dfx_node **out)
 {
 	dffix_buf text = DFFIX_BUF_INIT, want = DFFIX_BUF_INIT;
 	dfx_node *first = chain[0].node, *last = chain[count - 1].node;
@@ -600,7 +599,7 @@ static int merge_chain(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_arena *scrat
 		goto done;
 	if (error == 0) {
 		error = dfx_pass_refused(ctx, self, chain[1].node,
-					 "not merged: the merged text would not parse as the same RUN");
+		                         "not merged: the merged text would not parse as the same RUN");
 		goto done;
 	}
 	for (size_t i = 1; i < count && error >= 0; i++)
@@ -624,8 +623,7 @@ static int run(dfx_pass_ctx *ctx, const dfx_pass *self)
 	const dfx_stage *stage = NULL;
 	int error = 0;
 	char msg[512];
-	if (ctx->stages.count &&
-	    !(finals = dfx_arena_alloc(&scratch, ctx->stages.count * sizeof(shell_state)))) {
+	if (ctx->stages.count && !(finals = dfx_arena_alloc(&scratch, ctx->stages.count * sizeof(shell_state)))) {
 		error = DFFIX_ENOMEM;
 		goto done;
 	}
@@ -659,8 +657,10 @@ static int run(dfx_pass_ctx *ctx, const dfx_pass *self)
 		}
 		if (is_onbuild_run(n)) {
 			dfx_node *m = next_significant(n);
-			if (is_onbuild_run(m) && !dfx_pass_suppressed(ctx, self, m) &&
-			    (error = dfx_pass_refused(ctx, self, m, "not merged: ONBUILD triggers are never merged")) < 0)
+			if (is_onbuild_run(m) && !dfx_pass_suppressed(ctx, self, n) &&
+			    !dfx_pass_suppressed(ctx, self, m) &&
+			    (error = dfx_pass_refused(ctx, self, m, "not merged: ONBUILD triggers are never merged")) <
+			        0)
 				goto done;
 			n = n->next;
 			continue;
@@ -693,7 +693,7 @@ static int run(dfx_pass_ctx *ctx, const dfx_pass *self)
 			size_t total = merged_len + 4 + strlen(INDENT) + b->len;
 			int silent;
 			const char *why =
-				pair_problem(ctx, self, &scratch, a, b, &sh, total, msg, sizeof(msg), &silent, &error);
+			    pair_problem(ctx, self, &scratch, a, b, &sh, total, msg, sizeof(msg), &silent, &error);
 			if (error < 0)
 				goto done;
 			if (why || silent) {
@@ -723,5 +723,5 @@ done:
 }
 
 const dfx_pass dfx_pass_merge_run = {
-	"merge-run", "DF104", DFFIX_FIX_MERGE_RUN, "merge consecutive RUN instructions into one", "G6",
-	aliases,     DFFIX_SEV_WARNING, run};
+    "merge-run", "DF104", DFFIX_FIX_MERGE_RUN, "merge consecutive RUN instructions into one",
+    "G6",        aliases, DFFIX_SEV_WARNING,   run};

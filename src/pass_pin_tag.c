@@ -84,10 +84,10 @@ static int exact_variable(const char *s, size_t len, const char **name, size_t *
 /* Section - global ARG defaults */
 
 typedef struct arg_default {
-	dfx_node *node;     /* the ARG instruction that declares it last */
-	dfx_span value;     /* the default's bytes in node->logical, quotes excluded */
+	dfx_node *node; /* the ARG instruction that declares it last */
+	dfx_span value; /* the default's bytes in node->logical, quotes excluded */
 	int has_default;
-	int quoted_oddly;   /* quotes or escapes we will not rewrite through */
+	int quoted_oddly; /* quotes or escapes we will not rewrite through */
 } arg_default;
 
 /* Finds the last declaration of `name` among the ARGs before the first FROM
@@ -106,8 +106,8 @@ static int find_global_arg(arg_default *out, dfx_pass_ctx *ctx, const char *name
 			continue;
 		dfx_span *words;
 		size_t count;
-		int error = dfx_instr_words(&words, &count, &ctx->doc->arena, n->logical, n->instr.args,
-					    ctx->doc->escape);
+		int error =
+		    dfx_instr_words(&words, &count, &ctx->doc->arena, n->logical, n->instr.args, ctx->doc->escape);
 		if (error < 0)
 			return error;
 		for (size_t i = 0; i < count; i++) {
@@ -183,8 +183,8 @@ static int expand(dffix_buf *out, int *error, dfx_pass_ctx *ctx, const char *s, 
 		if (!rc || !def.has_default || def.quoted_oddly ||
 		    memchr(def.node->logical + def.value.start, '$', def.value.end - def.value.start))
 			return 0;
-		if ((*error = dffix_buf_put(out, def.node->logical + def.value.start, def.value.end - def.value.start)) <
-		    0)
+		if ((*error =
+		         dffix_buf_put(out, def.node->logical + def.value.start, def.value.end - def.value.start)) < 0)
 			return 0;
 		i = next;
 	}
@@ -280,8 +280,8 @@ static int pinned_text(dffix_buf *out, const char *image, const dfx_imageref *re
 /* Replaces logical[ls..le) of node by `word`, keeping every other byte.
  * Returns 1 when done, 0 when the word cannot be mapped to one run of source
  * bytes (split over lines) or the result does not parse, or an error. */
-static int replace_word(dfx_node **out, dfx_pass_ctx *ctx, dfx_node *node, uint32_t ls, uint32_t le,
-			const char *word, size_t word_len)
+static int replace_word(dfx_node **out, dfx_pass_ctx *ctx, dfx_node *node, uint32_t ls, uint32_t le, const char *word,
+                        size_t word_len)
 {
 	uint32_t s = dfx_node_logical_to_src(node, ls);
 	uint32_t e = dfx_node_logical_to_src(node, le - 1) + 1;
@@ -329,7 +329,7 @@ static int names_stage(dfx_pass_ctx *ctx, dfx_node *node, site_kind kind, const 
 }
 
 typedef struct decision {
-	int needs_pin;        /* untagged or `latest`, not a stage or scratch */
+	int needs_pin; /* untagged or `latest`, not a stage or scratch */
 	dfx_imageref ref;
 } decision;
 
@@ -353,8 +353,8 @@ static int refuse_no_pin(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_node *at, 
 	size_t name_len = (size_t)(ref->path + ref->path_len - (ref->registry_len ? ref->registry : ref->path));
 	const char *name = ref->registry_len ? ref->registry : ref->path;
 	return dfx_pass_refused(ctx, self, at,
-				"no pin configured for %.*s; pass --pin %.*s=TAG or add it to pins: in .dffix.yaml",
-				(int)name_len, name, (int)name_len, name);
+	                        "no pin configured for %.*s; pass --pin %.*s=TAG or add it to pins: in .dffix.yaml",
+	                        (int)name_len, name, (int)name_len, name);
 }
 
 /*
@@ -362,7 +362,7 @@ static int refuse_no_pin(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_node *at, 
  * new node. `at` receives the diagnostics.
  */
 static int pin_literal(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_node **node, site_kind kind, uint32_t ls,
-		       uint32_t le, dfx_node *at)
+                       uint32_t le, dfx_node *at)
 {
 	dfx_node *n = *node;
 	const char *s = n->logical + ls;
@@ -380,7 +380,7 @@ static int pin_literal(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_node **node,
 		goto cleanup;
 	if (error == 0) {
 		error = dfx_pass_refused(ctx, self, at, "the pin for %.*s (`%s`) is not a valid tag or digest",
-					 (int)len, s, pin->tag);
+		                         (int)len, s, pin->tag);
 		goto cleanup;
 	}
 	char *old = dfx_arena_strndup(&ctx->doc->arena, s, len);
@@ -424,16 +424,16 @@ static int pin_variable_from(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_node *
 		if (!ok) {
 			dffix_buf_dispose(&exp);
 			return dfx_pass_refused(ctx, self, from,
-						"image `%.*s` uses a variable whose default can't be found "
-						"(no plain `ARG NAME=value` before the first FROM)",
-						(int)len, s);
+			                        "image `%.*s` uses a variable whose default can't be found "
+			                        "(no plain `ARG NAME=value` before the first FROM)",
+			                        (int)len, s);
 		}
 		decision d;
 		judge(&d, ctx, from, SITE_FROM, exp.ptr ? exp.ptr : "", exp.size);
 		if (d.needs_pin)
-			error = dfx_pass_refused(ctx, self, from,
-						 "image `%.*s` (`%s` by default) mixes text and variables; pin it by hand",
-						 (int)len, s, exp.ptr);
+			error = dfx_pass_refused(
+			    ctx, self, from, "image `%.*s` (`%s` by default) mixes text and variables; pin it by hand",
+			    (int)len, s, exp.ptr);
 		dffix_buf_dispose(&exp);
 		return error;
 	}
@@ -442,14 +442,15 @@ static int pin_variable_from(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_node *
 	if (rc < 0)
 		return rc;
 	if (!rc || !def.has_default || def.value.end == def.value.start)
-		return dfx_pass_refused(ctx, self, from,
-					"image `%.*s` is a variable with no default (no `ARG %.*s=...` before the first FROM)",
-					(int)len, s, (int)name_len, name);
+		return dfx_pass_refused(
+		    ctx, self, from,
+		    "image `%.*s` is a variable with no default (no `ARG %.*s=...` before the first FROM)", (int)len, s,
+		    (int)name_len, name);
 	const char *v = def.node->logical + def.value.start;
 	size_t vl = def.value.end - def.value.start;
 	if (memchr(v, '$', vl))
 		return dfx_pass_refused(ctx, self, from, "the default of ARG %.*s (`%.*s`) uses another variable",
-					(int)name_len, name, (int)vl, v);
+		                        (int)name_len, name, (int)vl, v);
 	decision d;
 	judge(&d, ctx, from, SITE_FROM, v, vl);
 	if (!d.needs_pin)
@@ -458,18 +459,18 @@ static int pin_variable_from(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_node *
 	if (used_elsewhere(ctx, name, name_len, &line)) {
 		if (line)
 			return dfx_pass_refused(ctx, self, from,
-						"ARG %.*s is also used on line %u, not only as the FROM image; "
-						"pinning its default would change more than the base image",
-						(int)name_len, name, line);
+			                        "ARG %.*s is also used on line %u, not only as the FROM image; "
+			                        "pinning its default would change more than the base image",
+			                        (int)name_len, name, line);
 		return dfx_pass_refused(ctx, self, from,
-					"ARG %.*s is also used outside FROM; pinning its default would change more "
-					"than the base image",
-					(int)name_len, name);
+		                        "ARG %.*s is also used outside FROM; pinning its default would change more "
+		                        "than the base image",
+		                        (int)name_len, name);
 	}
 	if (def.quoted_oddly)
 		return dfx_pass_refused(ctx, self, from,
-					"the default of ARG %.*s has quotes or escapes inside; pin it by hand",
-					(int)name_len, name);
+		                        "the default of ARG %.*s has quotes or escapes inside; pin it by hand",
+		                        (int)name_len, name);
 	if (dfx_pass_suppressed(ctx, self, def.node))
 		return 0;
 	dfx_node *argn = def.node;
@@ -532,9 +533,9 @@ static int pin_flags(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_node **node)
 		int error;
 		if (memchr(s, '$', len))
 			error = dfx_pass_refused(ctx, self, n,
-						 "image `%.*s` in %s is given by a variable; pin-tag only follows "
-						 "ARG defaults of FROM images",
-						 (int)len, s, site_names[kind]);
+			                         "image `%.*s` in %s is given by a variable; pin-tag only follows "
+			                         "ARG defaults of FROM images",
+			                         (int)len, s, site_names[kind]);
 		else
 			error = pin_literal(ctx, self, node, kind, v.start, v.end, n);
 		if (error < 0)
@@ -569,7 +570,12 @@ static int run(dfx_pass_ctx *ctx, const dfx_pass *self)
 }
 
 const dfx_pass dfx_pass_pin_tag = {
-	"pin-tag", "DF101", DFFIX_FIX_PIN_TAG,
-	"pin untagged and :latest images to the configured tag or digest",
-	"G2", aliases, DFFIX_SEV_WARNING, run,
+    .name = "pin-tag",
+    .rule_id = "DF101",
+    .fix_bit = DFFIX_FIX_PIN_TAG,
+    .summary = "pin untagged and :latest images to the configured tag or digest",
+    .guideline = "G2",
+    .aliases = aliases,
+    .severity = DFFIX_SEV_WARNING,
+    .run = run,
 };

@@ -32,8 +32,8 @@
  * is C's. (`apt-get install x || true` + `&& C` runs C in both cases:
  * harmless.) Unsafe, hence refused: a trailing comment (it would swallow
  * `&& C`), a trailing `;` or `&` or any top-level `&` (C could run while the
- * install still runs), a top-level `exit`/`exec` after the install (C would
- * never run), unterminated text or a shell here-document, and errexit (a
+ * install still runs), an `exit`/`exec` after the install outside a
+ * subshell (C might never run), unterminated text or a shell here-document, and errexit (a
  * SHELL with -e or a `set` in the text) with a compound command in Ln:
  * left of `&&` errexit stops applying inside it.
  *
@@ -56,7 +56,7 @@
 #include "shell.h"
 #include "suppress.h"
 
-#define INDENT "    "
+#define INDENT    "    "
 #define MAX_EDITS 32
 
 typedef enum mgr { M_APT, M_YUM, M_DNF, M_MICRODNF, M_TDNF, M_ZYPPER, M_APK, M_COUNT } mgr;
@@ -73,48 +73,48 @@ typedef struct manager {
 
 #define L(...) ((const char *const[]){__VA_ARGS__, NULL})
 
-static const char *const rpm_verbs[] = {"install",	"groupinstall", "localinstall", "reinstall", "update",
-					"upgrade",	"distro-sync",	"downgrade",	"update-minimal", NULL};
-static const char *const rpm_argopts[] = {"-c",	    "-d",	    "-e",	     "-R",	   "-x",
-					  "--exclude", "--enablerepo", "--disablerepo", "--setopt", "--repo",
-					  "--releasever", "--installroot", "--config", NULL};
+static const char *const rpm_verbs[] = {"install", "groupinstall", "localinstall", "reinstall",      "update",
+                                        "upgrade", "distro-sync",  "downgrade",    "update-minimal", NULL};
+static const char *const rpm_argopts[] = {"-c",       "-d",        "-e",           "-R",
+                                          "-x",       "--exclude", "--enablerepo", "--disablerepo",
+                                          "--setopt", "--repo",    "--releasever", "--installroot",
+                                          "--config", NULL};
 static const char *const rpm_dirs[] = {"/var/cache/yum", "/var/cache/dnf", "/var/cache/libdnf5", NULL};
 
 static const manager managers[M_COUNT] = {
-	[M_APT] = {L("apt-get", "apt"), L("install", "upgrade", "dist-upgrade", "full-upgrade", "build-dep"),
-		   L("-o", "-c", "-t", "-a", "--option", "--config-file", "--target-release"),
-		   "rm -rf /var/lib/apt/lists/*", L("/var/lib/apt/lists"), L("DL3009"), 0},
-	[M_YUM] = {L("yum"), rpm_verbs, rpm_argopts, "yum clean all", rpm_dirs, L("DL3032"), 1},
-	[M_DNF] = {L("dnf", "dnf5"), rpm_verbs, rpm_argopts, "dnf clean all", rpm_dirs, L("DL3040"), 1},
-	[M_MICRODNF] = {L("microdnf"), rpm_verbs, rpm_argopts, "microdnf clean all", rpm_dirs, L("DL3040"), 1},
-	[M_TDNF] = {L("tdnf"), rpm_verbs, rpm_argopts, "tdnf clean all", L("/var/cache/tdnf"), NULL, 0},
-	[M_ZYPPER] = {L("zypper"), L("install", "in", "update", "up", "dist-upgrade", "dup", "patch"),
-		      L("-R", "--root", "-c", "--config", "--reposd-dir", "--cache-dir"), "zypper clean --all",
-		      L("/var/cache/zypp"), NULL, 0},
-	[M_APK] = {L("apk"), L("add", "upgrade"),
-		   L("-X", "--repository", "-p", "--root", "--arch", "--cache-dir", "--keys-dir",
-		     "--repositories-file"),
-		   NULL, L("/var/cache/apk", "/etc/apk/cache"), L("DL3019"), 0},
+    [M_APT] = {L("apt-get", "apt"), L("install", "upgrade", "dist-upgrade", "full-upgrade", "build-dep"),
+               L("-o", "-c", "-t", "-a", "--option", "--config-file", "--target-release"),
+               "rm -rf /var/lib/apt/lists/*", L("/var/lib/apt/lists"), L("DL3009"), 0},
+    [M_YUM] = {L("yum"), rpm_verbs, rpm_argopts, "yum clean all", rpm_dirs, L("DL3032"), 1},
+    [M_DNF] = {L("dnf", "dnf5"), rpm_verbs, rpm_argopts, "dnf clean all", rpm_dirs, L("DL3040"), 1},
+    [M_MICRODNF] = {L("microdnf"), rpm_verbs, rpm_argopts, "microdnf clean all", rpm_dirs, L("DL3040"), 1},
+    [M_TDNF] = {L("tdnf"), rpm_verbs, rpm_argopts, "tdnf clean all", L("/var/cache/tdnf"), NULL, 0},
+    [M_ZYPPER] = {L("zypper"), L("install", "in", "update", "up", "dist-upgrade", "dup", "patch"),
+                  L("-R", "--root", "-c", "--config", "--reposd-dir", "--cache-dir"), "zypper clean --all",
+                  L("/var/cache/zypp"), NULL, 0},
+    [M_APK] = {L("apk"), L("add", "upgrade"),
+               L("-X", "--repository", "-p", "--root", "--arch", "--cache-dir", "--keys-dir", "--repositories-file"),
+               NULL, L("/var/cache/apk", "/etc/apk/cache"), L("DL3019"), 0},
 };
 
 /* One install command found in the RUN. */
 typedef struct install {
 	mgr m;
 	const dfx_sh_cmd *cmd;
-	uint32_t verb_end;  /* end of the verb word in the scanned text */
-	const char *verb;   /* its value */
+	uint32_t verb_end; /* end of the verb word in the scanned text */
+	const char *verb;  /* its value */
 	int sudo;
 	int has_yes;
 	int has_no_cache;
-	int top;            /* a top-level command (pipelines allowed) */
+	int top; /* a top-level command (pipelines allowed) */
 } install;
 
 /* One text edit: insert at a logical offset (src offset computed). */
 typedef struct edit {
-	uint32_t log;       /* offset in the logical line */
-	uint32_t src;       /* offset in the node's source */
+	uint32_t log; /* offset in the logical line */
+	uint32_t src; /* offset in the node's source */
 	const char *text;
-	int append;         /* the cleanup at the end: trailing blanks dropped */
+	int append; /* the cleanup at the end: trailing blanks dropped */
 } edit;
 
 typedef struct shell_state {
@@ -219,7 +219,7 @@ static int raw_text(const char *text, const dfx_sh_word *w, char *buf, size_t ca
 
 /* The literal value of word k of c, or "" when it has none. */
 static const char *word_at(dfx_arena *scratch, const char *text, const dfx_sh_script *s, const dfx_sh_cmd *c,
-			   uint32_t k)
+                           uint32_t k)
 {
 	const char *v = dfx_sh_word_value(scratch, text, &s->words[c->first_word + k]);
 	return v ? v : "";
@@ -232,8 +232,7 @@ static int is_arg_word(const dfx_sh_script *s, const dfx_sh_cmd *c, uint32_t k)
 
 /* Index of the command-name word after assignments, `sudo` and `env` with
  * their options, or c->word_count. */
-static uint32_t name_index(dfx_arena *scratch, const char *text, const dfx_sh_script *s, const dfx_sh_cmd *c,
-			   int *sudo)
+static uint32_t name_index(dfx_arena *scratch, const char *text, const dfx_sh_script *s, const dfx_sh_cmd *c, int *sudo)
 {
 	static const char *const sudo_argopts[] = {"-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T", NULL};
 	static const char *const env_argopts[] = {"-u", "-C", "-S", "--unset", "--chdir", NULL};
@@ -269,8 +268,7 @@ static uint32_t name_index(dfx_arena *scratch, const char *text, const dfx_sh_sc
 }
 
 /* Fills *out when c is an install; returns 1 then, else 0. */
-static int find_install(install *out, dfx_arena *scratch, const char *text, const dfx_sh_script *s,
-			const dfx_sh_cmd *c)
+static int find_install(install *out, dfx_arena *scratch, const char *text, const dfx_sh_script *s, const dfx_sh_cmd *c)
 {
 	if (c->kind != DFX_SH_KIND_SIMPLE)
 		return 0;
@@ -320,8 +318,9 @@ static int find_install(install *out, dfx_arena *scratch, const char *text, cons
 	out->verb_end = s->words[c->first_word + verb].end;
 	out->verb = v;
 	out->sudo = sudo;
-	out->top = c->depth == 0 && !(c->flags & (DFX_SH_CMD_SUBSHELL | DFX_SH_CMD_COMPOUND_BODY |
-						  DFX_SH_CMD_FUNCDEF | DFX_SH_CMD_CMDSUBST));
+	out->top =
+	    c->depth == 0 &&
+	    !(c->flags & (DFX_SH_CMD_SUBSHELL | DFX_SH_CMD_COMPOUND_BODY | DFX_SH_CMD_FUNCDEF | DFX_SH_CMD_CMDSUBST));
 	for (k = 0; k < c->word_count; k++) {
 		const char *w = word_at(scratch, text, s, c, k);
 		if (!strcmp(w, "--no-cache"))
@@ -377,7 +376,7 @@ static int is_cleanup(dfx_arena *scratch, const char *text, const dfx_sh_script 
 	int own = in_list(name, managers[m].names);
 	int rpm = m == M_YUM || m == M_DNF || m == M_MICRODNF;
 	if (rpm && (in_list(name, managers[M_YUM].names) || in_list(name, managers[M_DNF].names) ||
-		    in_list(name, managers[M_MICRODNF].names)))
+	            in_list(name, managers[M_MICRODNF].names)))
 		own = 1;
 	if (!own)
 		return 0;
@@ -424,7 +423,7 @@ static int mount_covers(const dfx_instr *in, mgr m)
 			size_t vlen = eq ? n - klen - 1 : 0;
 			if (eq && klen == 4 && !memcmp(v, "type", 4))
 				cache = (vlen == 5 && !memcmp(eq + 1, "cache", 5)) ||
-					(vlen == 5 && !memcmp(eq + 1, "tmpfs", 5));
+				        (vlen == 5 && !memcmp(eq + 1, "tmpfs", 5));
 			if (eq && vlen < sizeof(target) &&
 			    ((klen == 6 && !memcmp(v, "target", 6)) || (klen == 3 && !memcmp(v, "dst", 3)) ||
 			     (klen == 11 && !memcmp(v, "destination", 11)))) {
@@ -493,8 +492,8 @@ static int other_form_installs(dfx_arena *scratch, const dfx_node *n, int *error
 /* Section - the rewrite */
 
 /* Why appending `&& C` to the text is unsafe, or NULL. */
-static const char *append_problem(dfx_arena *scratch, const char *text, const dfx_sh_script *s,
-				  const shell_state *sh, uint32_t after)
+static const char *append_problem(dfx_arena *scratch, const char *text, const dfx_sh_script *s, const shell_state *sh,
+                                  uint32_t after)
 {
 	if (s->ends_with_comment)
 		return "the RUN ends with a shell comment, which would swallow `&& ...`";
@@ -517,7 +516,8 @@ static const char *append_problem(dfx_arena *scratch, const char *text, const df
 		const char *name = ni < c->word_count ? word_at(scratch, text, s, c, ni) : "";
 		if (!strcmp(name, "set"))
 			any_set = 1;
-		if (c->depth == 0 && c->start > after && (!strcmp(name, "exit") || !strcmp(name, "exec")))
+		if (!(c->flags & (DFX_SH_CMD_SUBSHELL | DFX_SH_CMD_CMDSUBST)) && c->start > after &&
+		    (!strcmp(name, "exit") || !strcmp(name, "exec")))
 			return "the RUN may `exit`/`exec` before a cleanup appended at its end";
 	}
 	if (!last || last->sep != DFX_SH_SEP_END)
@@ -584,7 +584,7 @@ static int build(dffix_buf *text, dffix_buf *want, const dfx_node *n, const edit
 
 /* 1 when the new text parses as the same RUN with the expected logical line. */
 static int check_new(dfx_pass_ctx *ctx, dfx_arena *scratch, const dffix_buf *text, const dffix_buf *want,
-		     const dfx_instr *old)
+                     const dfx_instr *old)
 {
 	dfx_node *nf, *nl;
 	int error = dfx_cst_parse_fragment(&nf, &nl, ctx->doc, text->ptr, text->size);
@@ -604,8 +604,8 @@ static int check_new(dfx_pass_ctx *ctx, dfx_arena *scratch, const dffix_buf *tex
 	return !s.unterminated && !s.syntax_error;
 }
 
-static int fix_run(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_arena *scratch, dfx_node *n,
-		   const shell_state *sh, int in_final, dfx_node **next)
+static int fix_run(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_arena *scratch, dfx_node *n, const shell_state *sh,
+                   int in_final, dfx_node **next)
 {
 	const dfx_instr *in = &n->instr;
 	const char *text = n->logical + in->args.start;
@@ -615,7 +615,7 @@ static int fix_run(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_arena *scratch, 
 	if (in->json || n->heredoc_count) {
 		if (other_form_installs(scratch, n, &error) && in_final && !dfx_pass_suppressed(ctx, self, n))
 			return dfx_pass_refused(ctx, self, n, "no cleanup added: %s RUN",
-						in->json ? "exec-form (JSON)" : "heredoc");
+			                        in->json ? "exec-form (JSON)" : "heredoc");
 		return error;
 	}
 	dfx_sh_script s;
@@ -675,8 +675,8 @@ static int fix_run(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_arena *scratch, 
 				continue;
 			}
 			uint32_t lo = in->args.start + f->verb_end;
-			edits[nedits++] = (edit){lo, dfx_node_logical_to_src(n, lo - 1) + 1,
-						 add_yes ? " -y" : " --no-cache", 0};
+			edits[nedits++] =
+			    (edit){lo, dfx_node_logical_to_src(n, lo - 1) + 1, add_yes ? " -y" : " --no-cache", 0};
 		}
 		if (!done && managers[m].cleanup) {
 			for (size_t i = 0; i < count; i++)
@@ -715,15 +715,16 @@ static int fix_run(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_arena *scratch, 
 			}
 		}
 		if (cache_edit &&
-		    (error = dfx_pass_refused(ctx, self, n,
-					      "no cleanup added: builder stage: its layers are not in the final image")) < 0)
+		    (error = dfx_pass_refused(
+		         ctx, self, n, "no cleanup added: builder stage: its layers are not in the final image")) < 0)
 			return error;
 		norder = 0;
 		nested_cache = 0;
 	}
 	if (nested_yes || nested_cache)
-		return dfx_pass_refused(ctx, self, n, "no cleanup added: install is not at the top level "
-						      "(inside a subshell, group, if, loop or function)");
+		return dfx_pass_refused(ctx, self, n,
+		                        "no cleanup added: install is not at the top level "
+		                        "(inside a subshell, group, if, loop or function)");
 	if (norder && (why = append_problem(scratch, text, &s, sh, after))) {
 		if ((error = dfx_pass_refused(ctx, self, n, "no cleanup added: %s", why)) < 0)
 			return error;
@@ -742,7 +743,7 @@ static int fix_run(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_arena *scratch, 
 	const char *eol = dfx_pass_eol(ctx);
 	for (size_t i = 0; i < norder && error == 0; i++)
 		error = dffix_buf_printf(&app, " && %c%s" INDENT "%s%s", ctx->doc->escape, eol,
-					 sudo[order[i]] ? "sudo " : "", managers[order[i]].cleanup);
+		                         sudo[order[i]] ? "sudo " : "", managers[order[i]].cleanup);
 	if (error < 0)
 		goto done;
 	if (norder) {
@@ -763,7 +764,8 @@ static int fix_run(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_arena *scratch, 
 	if ((error = check_new(ctx, scratch, &newtext, &want, in)) < 0)
 		goto done;
 	if (error == 0) {
-		error = dfx_pass_refused(ctx, self, n, "no cleanup added: the new text would not parse as the same RUN");
+		error =
+		    dfx_pass_refused(ctx, self, n, "no cleanup added: the new text would not parse as the same RUN");
 		goto done;
 	}
 	error = 0;
@@ -775,11 +777,11 @@ static int fix_run(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_arena *scratch, 
 			if (in->args.start + found[k].verb_end == edits[i].log)
 				f = &found[k];
 		error = dfx_pass_applied(ctx, self, n, "added `%s` to `%s %s`", edits[i].text + 1,
-					 f ? managers[f->m].names[0] : "the", f ? f->verb : "install");
+		                         f ? managers[f->m].names[0] : "the", f ? f->verb : "install");
 	}
 	for (size_t i = 0; i < norder && error >= 0; i++)
 		error = dfx_pass_applied(ctx, self, n, "appended `%s%s` to clean the package cache in the same layer",
-					 sudo[order[i]] ? "sudo " : "", managers[order[i]].cleanup);
+		                         sudo[order[i]] ? "sudo " : "", managers[order[i]].cleanup);
 	dfx_node *nn = NULL;
 	if (error >= 0 && (error = dfx_pass_replace(ctx, n, n, newtext.ptr, newtext.size, &nn)) >= 0 && nn)
 		*next = nn->next;
@@ -801,7 +803,8 @@ static int run(dfx_pass_ctx *ctx, const dfx_pass *self)
 		error = DFFIX_ENOMEM;
 		goto done;
 	}
-	const char *backtick = ctx->doc->escape != '\\' ? "the escape directive is the backtick (a Windows image)" : NULL;
+	const char *backtick =
+	    ctx->doc->escape != '\\' ? "the escape directive is the backtick (a Windows image)" : NULL;
 	sh.refuse = backtick;
 	for (dfx_node *n = ctx->doc->first; n;) {
 		if (n->kind != DFX_NODE_INSTRUCTION) {
@@ -844,5 +847,5 @@ done:
 static const char *const aliases[] = {"DL3009", "DL3032", "DL3040", "DL3019", NULL};
 
 const dfx_pass dfx_pass_pkg_clean = {
-	"pkg-clean", "DF102", DFFIX_FIX_PKG_CLEAN, "clean the package cache in the RUN that installs", "G6",
-	aliases,     DFFIX_SEV_WARNING, run};
+    "pkg-clean", "DF102", DFFIX_FIX_PKG_CLEAN, "clean the package cache in the RUN that installs",
+    "G6",        aliases, DFFIX_SEV_WARNING,   run};

@@ -310,14 +310,6 @@ static const gap *gap_at(const fmt_ctx *c, uint32_t p)
 	return NULL;
 }
 
-static int in_upper(const fmt_ctx *c, uint32_t p)
-{
-	for (size_t i = 0; i < c->upper.len; i++)
-		if (p >= c->upper.items[i].start && p < c->upper.items[i].end)
-			return 1;
-	return 0;
-}
-
 typedef struct emitter {
 	dffix_buf *out;
 	size_t line_start; /* offset in out where the current output line began */
@@ -346,13 +338,54 @@ static void trim_line(emitter *e)
 	e->out->ptr[e->out->size] = '\0';
 }
 
-/* Emits logical[from..to) applying collapse gaps and upper-casing. */
+/* Emits logical[from..to) as is, upper-casing the bytes inside `upper` spans. */
+static void emit_run(emitter *e, const fmt_ctx *c, uint32_t from, uint32_t to)
+{
+	if (e->error || to <= from)
+		return;
+	size_t at = e->out->size;
+	emit(e, c->s + from, to - from);
+	if (e->error)
+		return;
+	for (size_t k = 0; k < c->upper.len; k++) {
+		dfx_span u = c->upper.items[k];
+		uint32_t a = u.start > from ? u.start : from, b = u.end < to ? u.end : to;
+		for (uint32_t p = a; p < b; p++) {
+			char *ch = &e->out->ptr[at + (p - from)];
+			if (*ch >= 'a' && *ch <= 'z')
+				*ch = (char)(*ch - 32);
+		}
+	}
+}
+
+/* The index of the first gap whose end is at or after p. */
+static size_t first_gap_from(const fmt_ctx *c, uint32_t p)
+{
+	size_t lo = 0, hi = c->gaps.len;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (c->gaps.items[mid].end < p)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Emits logical[from..to) applying the gaps: collapse gaps become their
+ * text, keep gaps stay, and the blanks of a gap that touches a re-indented
+ * break (brk_before / brk_after, when has_*) are dropped. Walks the sorted
+ * gaps with a cursor and copies the text between them in runs. */
 static void emit_piece(emitter *e, const fmt_ctx *c, uint32_t from, uint32_t to, uint32_t brk_before,
 		       uint32_t brk_after, int has_before, int has_after)
 {
+	const gap *gaps = c->gaps.items;
+	size_t n = c->gaps.len, gi = first_gap_from(c, from);
 	uint32_t i = from;
 	while (i < to && !e->error) {
-		const gap *g = gap_at(c, i);
+		while (gi < n && (gaps[gi].end < i || (gaps[gi].end == i && gaps[gi].start < i)))
+			gi++;
+		const gap *g = gi < n ? &gaps[gi] : NULL;
 		if (g && g->start <= i && i < g->end) {
 			uint32_t gend = g->end < to ? g->end : to;
 			int touches_break = (has_before && g->start <= brk_before && brk_before <= g->end) ||
@@ -367,15 +400,17 @@ static void emit_piece(emitter *e, const fmt_ctx *c, uint32_t from, uint32_t to,
 			i = gend;
 			continue;
 		}
-		/* An empty gap here (between JSON tokens written with no blank)
-		 * still gets its replacement, except right after a break. */
-		if (g && g->start == i && g->end == i && g->mode == GAP_COLLAPSE && g->text[0] && i != from)
-			emit(e, g->text, strlen(g->text));
-		char ch = c->s[i];
-		if (in_upper(c, i) && ch >= 'a' && ch <= 'z')
-			ch = (char)(ch - 32);
-		emit(e, &ch, 1);
-		i++;
+		if (g && g->start == i && g->end == i) {
+			/* An empty gap here (between JSON tokens written with no blank)
+			 * still gets its replacement, except right after a break. */
+			if (g->mode == GAP_COLLAPSE && g->text[0] && i != from)
+				emit(e, g->text, strlen(g->text));
+			gi++;
+			continue;
+		}
+		uint32_t stop = (g && g->start < to) ? g->start : to;
+		emit_run(e, c, i, stop);
+		i = stop;
 	}
 }
 
@@ -390,7 +425,8 @@ int dfx_print_instruction(dffix_buf *out, const dffix_doc *doc, const dfx_node *
 	instr_gaps(&c, &node->instr, doc->escape);
 	if (c.error)
 		goto done;
-	qsort(c.gaps.items, c.gaps.len, sizeof(gap), cmp_gap);
+	if (c.gaps.len > 1)
+		qsort(c.gaps.items, c.gaps.len, sizeof(gap), cmp_gap);
 
 	emitter e = {out, out->size, 0};
 	char esc = doc->escape;

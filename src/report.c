@@ -27,6 +27,17 @@ int dfx_report_format_parse(dfx_report_format *out, const char *name)
 	return DFFIX_EINVAL;
 }
 
+/* What produced a finding: a rule or a pass (lint), a pass that refused, or the parser. */
+static const char *kind_name(dffix_diag_kind kind)
+{
+	switch (kind) {
+	case DFFIX_DIAG_SYNTAX: return "syntax";
+	case DFFIX_DIAG_APPLIED: return "applied";
+	case DFFIX_DIAG_REFUSED: return "refused";
+	default: return "lint";
+	}
+}
+
 static const char *diag_id(const dffix_diag *d)
 {
 	return d->rule_id && d->rule_id[0] ? d->rule_id : "DF000";
@@ -227,7 +238,8 @@ static int write_one(dfx_report *r, const char *path, const dffix_diag *d, const
 		if (!error)
 			error = dfx_json_put_string(out, d->message, strlen(d->message));
 		if (!error)
-			error = dffix_buf_printf(out, ", \"fixable\": %s}", d->fixable ? "true" : "false");
+			error = dffix_buf_printf(out, ", \"fixable\": %s, \"kind\": \"%s\"}", d->fixable ? "true" : "false",
+						 kind_name(d->kind));
 		return error;
 	case DFX_REPORT_SARIF: {
 		long index = dfx_rule_find(diag_id(d), strlen(diag_id(d)));

@@ -18,7 +18,8 @@
 #include "pass.h"
 #include "suppress.h"
 
-#define A(...) ((const char *const[]){__VA_ARGS__, NULL})
+/* A NULL-terminated list of hadolint codes. */
+#define ALIASES(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 /* Pass rows only carry what the pass registry does not know (BuildKit
  * name, profile); dfx_rule_at() fills in the rest from the pass. */
@@ -35,7 +36,7 @@ static const dfx_rule table[] = {
 	{"DF003", "stage-name-casing", DFFIX_SEV_WARNING, NULL, "buildkit", "default",
 	 "Stage names should be lower case.", NULL, "StageNameCasing", dfx_check_stage_name_casing},
 	{"DF004", "duplicate-stage-name", DFFIX_SEV_ERROR, NULL, "buildkit", "default",
-	 "Stage names must be unique.", A("DL3024"), "DuplicateStageName", dfx_check_duplicate_stage_name},
+	 "Stage names must be unique.", ALIASES("DL3024"), "DuplicateStageName", dfx_check_duplicate_stage_name},
 	{"DF005", "reserved-stage-name", DFFIX_SEV_ERROR, NULL, "buildkit", "default",
 	 "`scratch` and `context` cannot be stage names.", NULL, "ReservedStageName",
 	 dfx_check_reserved_stage_name},
@@ -46,20 +47,20 @@ static const dfx_rule table[] = {
 	 "FROM must only use ARGs declared before the first FROM (or predefined ones).", NULL,
 	 "UndefinedArgInFrom", dfx_check_undefined_arg_in_from},
 	{"DF008", "workdir-relative-path", DFFIX_SEV_WARNING, NULL, "buildkit", "default",
-	 "A relative WORKDIR depends on the base image's working directory.", A("DL3000"), "WorkdirRelativePath",
+	 "A relative WORKDIR depends on the base image's working directory.", ALIASES("DL3000"), "WorkdirRelativePath",
 	 dfx_check_workdir_relative},
 	{"DF009", "expose-proto-casing", DFFIX_SEV_WARNING, NULL, "buildkit", "default",
 	 "EXPOSE protocols should be lower case (tcp, udp, sctp).", NULL, "ExposeProtoCasing",
 	 dfx_check_expose_proto_casing},
 	{"DF010", "expose-invalid-format", DFFIX_SEV_WARNING, NULL, "buildkit", "default",
-	 "EXPOSE takes container ports only: no IP address, no host port, a port in 0-65535.", A("DL3011"),
+	 "EXPOSE takes container ports only: no IP address, no host port, a port in 0-65535.", ALIASES("DL3011"),
 	 "ExposeInvalidFormat", dfx_check_expose_invalid_format},
 	{"DF011", "unknown-instruction", DFFIX_SEV_ERROR, NULL, "buildkit", "default",
 	 "The builder rejects instructions it does not know.", NULL, NULL, dfx_check_unknown_instruction},
 	{"DF012", "unknown-flag", DFFIX_SEV_ERROR, NULL, "buildkit", "default",
 	 "The builder rejects flags an instruction does not take.", NULL, NULL, dfx_check_unknown_flag},
 	{"DF013", "multiple-instructions", DFFIX_SEV_WARNING, NULL, "buildkit", "default",
-	 "Only the last CMD, ENTRYPOINT or HEALTHCHECK of a stage takes effect.", A("DL4003", "DL4004", "DL3012"),
+	 "Only the last CMD, ENTRYPOINT or HEALTHCHECK of a stage takes effect.", ALIASES("DL4003", "DL4004", "DL3012"),
 	 "MultipleInstructionsDisallowed", dfx_check_multiple_instructions},
 
 	/* The passes (name, severity, summary, guideline, aliases from the registry). */
@@ -76,16 +77,16 @@ static const dfx_rule table[] = {
 	 "Build FROM a maintained base image instead of installing a distribution by hand on scratch.", NULL,
 	 NULL, dfx_check_scratch_distro},
 	{"DF202", "latest-tag", DFFIX_SEV_WARNING, "pin-tag", "G3", "default",
-	 "`latest` and untagged base images change under you; name a tag (or digest).", A("DL3006", "DL3007"),
+	 "`latest` and untagged base images change under you; name a tag (or digest).", ALIASES("DL3006", "DL3007"),
 	 NULL, dfx_check_latest_tag},
 	{"DF203", "untrusted-registry", DFFIX_SEV_WARNING, NULL, "G1", "default",
-	 "Base images should come from the configured trusted registries.", A("DL3026"), NULL,
+	 "Base images should come from the configured trusted registries.", ALIASES("DL3026"), NULL,
 	 dfx_check_untrusted_registry},
 	{"DF204", "multiple-processes", DFFIX_SEV_WARNING, NULL, "G4", "default",
 	 "Run one service per container: no process supervisor, no backgrounded services.", NULL, NULL,
 	 dfx_check_multiple_processes},
 	{"DF205", "shell-form-cmd", DFFIX_SEV_WARNING, NULL, "G5", "default",
-	 "Shell-form CMD/ENTRYPOINT runs under /bin/sh, which does not forward signals.", A("DL3025"),
+	 "Shell-form CMD/ENTRYPOINT runs under /bin/sh, which does not forward signals.", ALIASES("DL3025"),
 	 "JSONArgsRecommended", dfx_check_shell_form_cmd},
 	{"DF206", "script-exec", DFFIX_SEV_WARNING, NULL, "G5", "default",
 	 "A wrapper script must `exec` the final process so that it runs as PID 1 and gets signals.", NULL, NULL,
@@ -121,7 +122,7 @@ static const dfx_rule table[] = {
 	{"DF218", "privileged-port", DFFIX_SEV_WARNING, NULL, "O2", "openshift",
 	 "A non-root process cannot bind ports below 1024.", NULL, NULL, dfx_check_privileged_port},
 	{"DF219", "numeric-user", DFFIX_SEV_WARNING, NULL, "O2", "openshift",
-	 "End with a numeric, non-root USER so the platform can verify it is not root.", A("DL3002"), NULL,
+	 "End with a numeric, non-root USER so the platform can verify it is not root.", ALIASES("DL3002"), NULL,
 	 dfx_check_numeric_user},
 	{"DF220", "openshift-labels", DFFIX_SEV_INFO, NULL, "O6", "openshift",
 	 "Describe the image with the io.k8s.* and io.openshift.* labels.", NULL, NULL,
@@ -409,7 +410,7 @@ int dffix_doc_lint(dffix_doc *doc, const dffix_options *opts)
 	ctx.openshift = opts->profile && !strcasecmp(opts->profile, "openshift");
 	find_check_skip(&ctx);
 	int error = dfx_stages_compute(&ctx.stages, doc);
-	if (error < 0)
+	if (error < 0 || (error = dfx_rule_index(&ctx)) < 0)
 		return error;
 	for (size_t i = 0; i < TABLE_LEN; i++) {
 		const dfx_rule *r = &table[i];

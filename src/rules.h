@@ -66,7 +66,15 @@ struct dfx_rule_ctx {
 	dffix_severity severity;  /* of the rule being run, after overrides */
 	const char *check_skip;   /* value list of `# check=skip=...`, or NULL */
 	size_t check_skip_len;
+	/* Built by dfx_rule_index() so that finding a node's stage is a binary
+	 * search, not a walk (a Dockerfile may have thousands of RUNs). */
+	struct dfx_node_stage *node_stages; /* sorted by node address */
+	size_t node_stage_count;
+	unsigned char *stage_has_shell;     /* per stage: a SHELL in it or a stage it is built from */
 };
+
+/* Indexes ctx->stages for dfx_rule_stage(); 0 or DFFIX_ENOMEM. */
+int dfx_rule_index(dfx_rule_ctx *ctx);
 
 /*
  * Reports a finding of `rule` about `node` for the input bytes [start, end).
@@ -168,6 +176,10 @@ int dfx_instr_argv(const char ***out, size_t *count, dfx_rule_ctx *ctx, const df
 
 /* The stage that `node` belongs to, or NULL before the first FROM. */
 const dfx_stage *dfx_rule_stage(const dfx_rule_ctx *ctx, const dfx_node *node);
+
+/* 1 when a SHELL instruction stands in the stage or a stage it is built
+ * from (so SHELL-dependent answers need a closer look). */
+int dfx_rule_stage_has_shell(const dfx_rule_ctx *ctx, const dfx_stage *st);
 
 /* The final stage, or NULL when there is no FROM. */
 const dfx_stage *dfx_rule_final_stage(const dfx_rule_ctx *ctx);

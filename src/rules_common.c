@@ -3,6 +3,8 @@
  * commands a RUN/CMD/ENTRYPOINT runs, package-manager vocabulary, mounts,
  * stages and the servers an image starts. See rules.h.
  */
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -27,9 +29,63 @@ static int is_posix_shell_name(const char *name)
 	return 0;
 }
 
+struct dfx_node_stage {
+	uintptr_t node;
+	size_t stage;
+};
+
+static int by_node(const void *a, const void *b)
+{
+	uintptr_t x = ((const struct dfx_node_stage *)a)->node, y = ((const struct dfx_node_stage *)b)->node;
+	return x < y ? -1 : x > y;
+}
+
+int dfx_rule_index(dfx_rule_ctx *ctx)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < ctx->stages.count; i++)
+		for (const dfx_node *x = ctx->stages.items[i].from; x; x = x->next) {
+			n++;
+			if (x == ctx->stages.items[i].last)
+				break;
+		}
+	ctx->node_stages = n ? dfx_arena_alloc(&ctx->doc->arena, n * sizeof(struct dfx_node_stage)) : NULL;
+	ctx->stage_has_shell = dfx_arena_alloc(&ctx->doc->arena, ctx->stages.count + 1);
+	if ((n && !ctx->node_stages) || !ctx->stage_has_shell)
+		return DFFIX_ENOMEM;
+	size_t k = 0;
+	for (size_t i = 0; i < ctx->stages.count; i++) {
+		const dfx_stage *st = &ctx->stages.items[i];
+		const dfx_stage *parent = dfx_rule_parent_stage(ctx, st);
+		if (parent)
+			ctx->stage_has_shell[i] = ctx->stage_has_shell[parent->index];
+		for (const dfx_node *x = st->from; x; x = x->next) {
+			ctx->node_stages[k++] = (struct dfx_node_stage){(uintptr_t)x, i};
+			if (x->kind == DFX_NODE_INSTRUCTION && x->instr.keyword == DFX_KW_SHELL)
+				ctx->stage_has_shell[i] = 1;
+			if (x == st->last)
+				break;
+		}
+	}
+	ctx->node_stage_count = k;
+	if (k > 1)
+		qsort(ctx->node_stages, k, sizeof(struct dfx_node_stage), by_node);
+	return 0;
+}
+
 const dfx_stage *dfx_rule_stage(const dfx_rule_ctx *ctx, const dfx_node *node)
 {
-	return dfx_stages_find(&ctx->stages, node);
+	if (!ctx->node_stages)
+		return dfx_stages_find(&ctx->stages, node);
+	struct dfx_node_stage key = {(uintptr_t)node, 0};
+	const struct dfx_node_stage *hit =
+		bsearch(&key, ctx->node_stages, ctx->node_stage_count, sizeof(key), by_node);
+	return hit ? &ctx->stages.items[hit->stage] : NULL;
+}
+
+int dfx_rule_stage_has_shell(const dfx_rule_ctx *ctx, const dfx_stage *st)
+{
+	return !ctx->stage_has_shell || ctx->stage_has_shell[st->index];
 }
 
 const dfx_stage *dfx_rule_final_stage(const dfx_rule_ctx *ctx)
@@ -71,7 +127,9 @@ int dfx_stage_next(const dfx_stage *st, dfx_node **node)
 static int posix_shell_at(const dfx_rule_ctx *ctx, const dfx_node *node)
 {
 	const dfx_stage *st = dfx_rule_stage(ctx, node);
-	const dfx_node *from = st && node != st->from ? node->prev : NULL;
+	if (!st || !dfx_rule_stage_has_shell(ctx, st))
+		return 1;
+	const dfx_node *from = node != st->from ? node->prev : NULL;
 	while (st) {
 		for (const dfx_node *n = from; n; n = n->prev) {
 			const dfx_instr *in = dfx_node_instr(n, 0);

@@ -24,7 +24,9 @@
 static int shell_set(const dfx_rule_ctx *ctx, const dfx_node *node)
 {
 	const dfx_stage *st = dfx_rule_stage(ctx, node);
-	const dfx_node *from = st ? node->prev : NULL;
+	if (!st || !dfx_rule_stage_has_shell(ctx, st))
+		return 0;
+	const dfx_node *from = node->prev;
 	for (int hops = 0; st && hops < 64; hops++) {
 		for (const dfx_node *n = from; n; n = n->prev) {
 			if (n->kind == DFX_NODE_INSTRUCTION && n->instr.keyword == DFX_KW_SHELL)
@@ -446,13 +448,19 @@ static int collect_log_links(dfx_rule_ctx *ctx, log_links *out)
 	return 0;
 }
 
+/* 1 when a link covers the path: the link is the path, a directory above
+ * it, or a file inside the directory it names. */
 static int linked(const log_links *links, const char *p, size_t n)
 {
+	while (n > 1 && p[n - 1] == '/')
+		n--;
 	for (size_t i = 0; i < links->count; i++) {
-		size_t m = strlen(links->items[i]);
-		while (m > 1 && links->items[i][m - 1] == '/')
+		const char *l = links->items[i];
+		size_t m = strlen(l);
+		while (m > 1 && l[m - 1] == '/')
 			m--;
-		if (m <= n && !strncmp(links->items[i], p, m) && (m == n || p[m] == '/'))
+		size_t k = m < n ? m : n;
+		if (!strncmp(l, p, k) && (m == n || (m < n ? p[m] == '/' : l[n] == '/')))
 			return 1;
 	}
 	return 0;
@@ -483,9 +491,10 @@ DFX_CHECK(dfx_check_log_to_file)
 					continue;
 				}
 				return dfx_rule_report_span(ctx, self, n, (dfx_span){p, e},
-							    "`%.*s` is a log file inside the container; log to standard "
-							    "output, or link it: `ln -sf /dev/stdout %.*s`",
-							    (int)(e - p), s + p, (int)(e - p), s + p);
+							    "`%.*s` keeps logs in a file inside the container; log to "
+							    "standard output, or link the log file to /dev/stdout (`ln -sf "
+							    "/dev/stdout FILE`)",
+							    (int)(e - p), s + p);
 			}
 		}
 	}

@@ -10,8 +10,9 @@
  * when one of its `_`-separated words is apikey, auth, credential(s), key,
  * password, pword, passwd, secret or token, and none is `public`. dffix
  * also lets through names that point at a secret instead of holding one
- * (`_FILE`, `_PATH`, `_DIR`, `_URL`), GPG key fingerprints (`GPG_KEY`) and
- * sizes or types (`KEY_SIZE`), and only reports values that are set:
+ * (`_FILE`, `_PATH`, `_DIR`, `_URL`), GPG keys (`GPG_KEY`, and any `_KEY`
+ * whose value is a key fingerprint) and sizes or types (`KEY_SIZE`), and
+ * only reports values that are set:
  * `ARG TOKEN` without a default is how a build receives a secret argument.
  */
 #include <ctype.h>
@@ -29,23 +30,42 @@ static int word_in(const char *w, size_t n, const char *const *list)
 	return 0;
 }
 
+/* Returns 2 when the only secret word is `key`: such a name may hold a
+ * public key fingerprint instead (SWIFT_SIGNING_KEY=A62AE125...). */
 static int secret_name(const char *s, size_t n)
 {
 	static const char *const secret[] = {"apikey", "auth",  "credential", "credentials", "key",
 					     "password", "pword", "passwd",     "secret",      "token", NULL};
 	static const char *const allow[] = {"public", "file", "path", "dir",  "url",    "uri",       "gpg",
 					    "pgp",    "size", "length", "type", "format", "algorithm", NULL};
-	int hit = 0;
+	int hit = 0, other = 0;
 	for (size_t i = 0; i < n;) {
 		size_t j = i;
 		while (j < n && s[j] != '_' && s[j] != '-' && s[j] != '.')
 			j++;
 		if (word_in(s + i, j - i, allow))
 			return 0;
-		hit |= word_in(s + i, j - i, secret);
+		if (word_in(s + i, j - i, secret)) {
+			hit = 1;
+			other |= !dfx_span_eq(s + i, j - i, "key");
+		}
 		i = j + 1;
 	}
-	return hit;
+	return hit ? (other ? 1 : 2) : 0;
+}
+
+/* A GPG key fingerprint or long key id: 40 or 16 hex digits, blanks allowed
+ * between groups. */
+static int is_fingerprint(const char *v, size_t n)
+{
+	size_t hex = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (isxdigit((unsigned char)v[i]))
+			hex++;
+		else if (v[i] != ' ')
+			return 0;
+	}
+	return hex == 40 || hex == 16;
 }
 
 static void unquote(const char **s, size_t *n)
@@ -56,13 +76,54 @@ static void unquote(const char **s, size_t *n)
 	}
 }
 
+/* The default of the last `ARG name=...` before `at`, or NULL. */
+static const char *arg_default(dfx_rule_ctx *ctx, const dfx_node *at, const char *name, size_t nn, size_t *len)
+{
+	const char *found = NULL;
+	for (const dfx_node *n = ctx->doc->first; n && n != at; n = n->next) {
+		const dfx_instr *in = dfx_node_instr(n, 0);
+		if (!in || in->keyword != DFX_KW_ARG)
+			continue;
+		const char *s = n->logical + in->args.start;
+		size_t sn = in->args.end - in->args.start;
+		if (sn > nn && !memcmp(s, name, nn) && s[nn] == '=') {
+			found = s + nn + 1;
+			*len = sn - nn - 1;
+			unquote(&found, len);
+		}
+	}
+	return found;
+}
+
+/* The name of a value that is just `$NAME` or `${NAME}`, or 0. */
+static int pure_reference(const char *v, size_t n, const char **name, size_t *nn)
+{
+	if (n < 2 || v[0] != '$')
+		return 0;
+	int braced = v[1] == '{';
+	*name = v + 1 + braced;
+	*nn = n - 1 - 2 * (size_t)braced;
+	if (braced && v[n - 1] != '}')
+		return 0;
+	for (size_t i = 0; i < *nn; i++)
+		if (!isalnum((unsigned char)(*name)[i]) && (*name)[i] != '_')
+			return 0;
+	return *nn > 0;
+}
+
 static int report_secret(dfx_rule_ctx *ctx, const dfx_rule *self, const dfx_node *n, const dfx_instr *in,
 			 const char *key, size_t kn, const char *val, size_t vn)
 {
 	unquote(&key, &kn);
 	unquote(&val, &vn);
-	if (!secret_name(key, kn) || vn == 0)
+	int kind = secret_name(key, kn);
+	if (!kind || vn == 0 || (kind == 2 && is_fingerprint(val, vn)))
 		return 0;
+	const char *ref, *def;
+	size_t rn, dn;
+	if (kind == 2 && pure_reference(val, vn, &ref, &rn) && (def = arg_default(ctx, n, ref, rn, &dn)) &&
+	    is_fingerprint(def, dn))
+		return 0; /* ENV X_KEY=$X_KEY after ARG X_KEY=<fingerprint> */
 	if (dfx_span_has_prefix(val, vn, "/run/secrets/"))
 		return 0; /* a path to a mounted secret, not the secret */
 	int arg = in->keyword == DFX_KW_ARG;

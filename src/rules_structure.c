@@ -510,7 +510,17 @@ static int volume_covers(dfx_rule_ctx *ctx, const dfx_stage *st, const char *dir
 			if ((*error = dfx_instr_argv(&argv, &argc, ctx, n, &n->instr)) < 0)
 				return 0;
 			for (size_t i = 0; i < argc; i++) {
-				const char *v = argv[i];
+				/* Windows images: C:\data\db is /data/db */
+				char *v = dfx_arena_strndup(&ctx->doc->arena, argv[i], strlen(argv[i]));
+				if (!v) {
+					*error = DFFIX_ENOMEM;
+					return 0;
+				}
+				if (isalpha((unsigned char)v[0]) && v[1] == ':')
+					v += 2;
+				for (char *c = v; *c; c++)
+					if (*c == '\\')
+						*c = '/';
 				size_t vn = strlen(v);
 				while (vn > 1 && v[vn - 1] == '/')
 					vn--;

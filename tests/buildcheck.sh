@@ -24,12 +24,11 @@
 set -uo pipefail
 
 dffix=$(realpath "${1:-./dffix}")
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 dir=${2:-testdata/build}
 prefix=${DFFIX_ORACLE_PREFIX:-$HOME/.cache/dffix-oracle}
 dfbuildcmp=$prefix/bin/dfbuildcmp
 broot=${DFFIX_BUILDAH_ROOT:-/tmp/dffix-buildah}
-base=localhost/dffix-busybox:latest
 
 skip() {
 	echo "########################################################################"

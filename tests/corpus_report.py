@@ -37,7 +37,7 @@ PASSES = [("DF101", "pin-tag"), ("DF102", "pkg-clean"), ("DF103", "cache-order")
 PASS_BY_ID = dict(PASSES)
 PASS_BY_NAME = {n: i for i, n in PASSES}
 TEXT_RE = re.compile(r"^(?P<file>.*?):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning|info|style|note): "
-                     r"(?P<msg>.*?)(?: \[(?P<rule>[A-Za-z]*\d*) ?(?P<name>[^\]\s]*)\])?$")
+                     r"(?P<msg>.*?)(?: \[(?:(?P<rule>[A-Z]+\d+) ?)?(?P<name>[^\]\s]*)\])?$")
 TIMEOUT = 60
 
 

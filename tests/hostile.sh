@@ -59,12 +59,16 @@ done_case() {
 # Runs dffix with a timeout, recording exit status, peak RSS and output:
 #   dffix_run SECONDS STDIN ARGS...   (STDIN: a file, or - for /dev/null)
 # Sets $rc, $rss_kb, and leaves stdout in run.out, stderr in run.err.
+# Address space is capped at twice the case's memory bound plus 1 GiB
+# ($vm_kb), so a runaway dffix fails with "out of memory" instead of
+# swamping the machine.
+vm_kb=$((2 * 1048576))
 dffix_run() {
 	local secs=$1 in=$2
 	shift 2
 	[ "$in" = - ] && in=/dev/null
-	/usr/bin/time -f '%M' -o run.rss timeout -k 5 "$secs" "$dffix" --no-config --color=never "$@" \
-		<"$in" >run.out 2>run.err
+	(ulimit -v "$vm_kb" && exec /usr/bin/time -f '%M' -o run.rss timeout -k 5 "$secs" \
+		"$dffix" --no-config --color=never "$@") <"$in" >run.out 2>run.err
 	rc=$?
 	rss_kb=$(tail -n 1 run.rss 2>/dev/null)
 	case $rss_kb in '' | *[!0-9]*) rss_kb=0 ;; esac
@@ -123,6 +127,7 @@ accepted() {
 	bytes=$(stat -c %s "$f")
 	lines=$(wc -l <"$f")
 	lines=$((lines + 1))
+	vm_kb=$((2 * $(bound_kb "$bytes" "$lines") + 1048576))
 
 	dffix_run "$secs" - --reprint "$f"
 	if check_limits "$name" reprint "$bytes" "$lines"; then
@@ -171,6 +176,7 @@ refused() {
 	bytes=$(stat -c %s "$f")
 	lines=$(wc -l <"$f")
 	lines=$((lines + 1))
+	vm_kb=$((2 * $(bound_kb "$bytes" "$lines") + 1048576))
 	cp "$f" work/Dockerfile
 	sum=$(sha256sum <work/Dockerfile)
 	for mode in -w format -d --lint; do
@@ -195,6 +201,7 @@ refused() {
 special() {
 	local name=$1 p=$2 mode
 	begin_case
+	vm_kb=$((2 * 1048576))
 	for mode in format -w --reprint; do
 		case $mode in
 		format) dffix_run 10 - "$p" ;;
@@ -286,6 +293,7 @@ refused onbuild-10k-one-line gen/onbuild_one_line
 # instruction parser then refuses "ONBUILD ONBUILD". Either answer is fine,
 # in bounded time and memory.
 begin_case
+vm_kb=$((2 * 1048576))
 f=gen/onbuild_continued
 dffix_run 30 - "$f"
 if check_limits onbuild-10k-continued format "$(stat -c %s "$f")" 10002; then

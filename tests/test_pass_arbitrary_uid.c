@@ -100,21 +100,21 @@ static void test_pass_arbitrary_uid__before_user(void **state)
 {
 	(void)state;
 	expect_fix("FROM ubi9\n"
-		   "WORKDIR /app\n"
-		   "COPY . .\n"
-		   "EXPOSE 8080\n"
-		   "# drop root\n"
-		   "USER 1001\n"
-		   "CMD [\"./run\"]\n",
-		   "FROM ubi9\n"
-		   "WORKDIR /app\n"
-		   "COPY . .\n"
-		   "EXPOSE 8080\n"
-		   "RUN chgrp -R 0 /app && \\\n"
-		   "    chmod -R g=u /app\n"
-		   "# drop root\n"
-		   "USER 1001\n"
-		   "CMD [\"./run\"]\n");
+	           "WORKDIR /app\n"
+	           "COPY . .\n"
+	           "EXPOSE 8080\n"
+	           "# drop root\n"
+	           "USER 1001\n"
+	           "CMD [\"./run\"]\n",
+	           "FROM ubi9\n"
+	           "WORKDIR /app\n"
+	           "COPY . .\n"
+	           "EXPOSE 8080\n"
+	           "RUN chgrp -R 0 /app && \\\n"
+	           "    chmod -R g=u /app\n"
+	           "# drop root\n"
+	           "USER 1001\n"
+	           "CMD [\"./run\"]\n");
 	outcome r;
 	fix(&r, "FROM ubi9\nWORKDIR /app\nUSER 1001\n");
 	const dffix_diag *d = find_diag(r.doc, DFFIX_DIAG_APPLIED, "chgrp -R 0 and chmod -R g=u for /app");
@@ -126,36 +126,37 @@ static void test_pass_arbitrary_uid__before_user(void **state)
 static void test_pass_arbitrary_uid__before_cmd_or_at_end(void **state)
 {
 	(void)state;
-	expect_fix("FROM ubi9\nWORKDIR /srv\nRUN make\nCMD [\"x\"]\n",
-		   "FROM ubi9\nWORKDIR /srv\nRUN make\nRUN chgrp -R 0 /srv && \\\n    chmod -R g=u /srv\nCMD [\"x\"]\n");
+	expect_fix(
+	    "FROM ubi9\nWORKDIR /srv\nRUN make\nCMD [\"x\"]\n",
+	    "FROM ubi9\nWORKDIR /srv\nRUN make\nRUN chgrp -R 0 /srv && \\\n    chmod -R g=u /srv\nCMD [\"x\"]\n");
 	expect_fix("FROM ubi9\nWORKDIR /srv\nRUN make\n# trailing\n",
-		   "FROM ubi9\nWORKDIR /srv\nRUN make\nRUN chgrp -R 0 /srv && \\\n    chmod -R g=u /srv\n# trailing\n");
+	           "FROM ubi9\nWORKDIR /srv\nRUN make\nRUN chgrp -R 0 /srv && \\\n    chmod -R g=u /srv\n# trailing\n");
 	/* No final newline. */
 	expect_fix("FROM ubi9\nWORKDIR /srv",
-		   "FROM ubi9\nWORKDIR /srv\nRUN chgrp -R 0 /srv && \\\n    chmod -R g=u /srv\n");
+	           "FROM ubi9\nWORKDIR /srv\nRUN chgrp -R 0 /srv && \\\n    chmod -R g=u /srv\n");
 }
 
 static void test_pass_arbitrary_uid__user_root_is_fine(void **state)
 {
 	(void)state;
 	expect_fix("FROM ubi9\nUSER 1001\nWORKDIR /app\nUSER root\nCOPY . .\nUSER 0:0\nUSER 1001:0\n",
-		   "FROM ubi9\nUSER 1001\nWORKDIR /app\nUSER root\nCOPY . .\nUSER 0:0\n"
-		   "RUN chgrp -R 0 /app && \\\n    chmod -R g=u /app\nUSER 1001:0\n");
+	           "FROM ubi9\nUSER 1001\nWORKDIR /app\nUSER root\nCOPY . .\nUSER 0:0\n"
+	           "RUN chgrp -R 0 /app && \\\n    chmod -R g=u /app\nUSER 1001:0\n");
 }
 
 static void test_pass_arbitrary_uid__user_before_write(void **state)
 {
 	(void)state;
 	expect_kept("FROM ubi9\nWORKDIR /app\nUSER 1001\nCOPY . .\nCMD [\"x\"]\n",
-		    "USER 1001 (line 3) comes before the last write to /app (line 4); chgrp needs root");
+	            "USER 1001 (line 3) comes before the last write to /app (line 4); chgrp needs root");
 	/* A USER given by a variable may not be root. */
 	expect_kept("FROM ubi9\nWORKDIR /app\nUSER $APP_USER\nCOPY . .\n",
-		    "USER $APP_USER (line 3) comes before the last write to /app (line 4)");
+	            "USER $APP_USER (line 3) comes before the last write to /app (line 4)");
 	expect_fix("FROM ubi9\nWORKDIR /app\nUSER $APP_USER\n",
-		   "FROM ubi9\nWORKDIR /app\nRUN chgrp -R 0 /app && \\\n    chmod -R g=u /app\nUSER $APP_USER\n");
+	           "FROM ubi9\nWORKDIR /app\nRUN chgrp -R 0 /app && \\\n    chmod -R g=u /app\nUSER $APP_USER\n");
 	/* A USER inherited from an earlier stage counts too. */
 	expect_kept("FROM ubi9 AS base\nUSER 1001\nFROM base\nWORKDIR /app\n",
-		    "USER 1001 (line 2) is in effect where /app would be handed to group 0; chgrp needs root");
+	            "USER 1001 (line 2) is in effect where /app would be handed to group 0; chgrp needs root");
 }
 
 static void test_pass_arbitrary_uid__volumes(void **state)
@@ -164,24 +165,25 @@ static void test_pass_arbitrary_uid__volumes(void **state)
 	/* Before the VOLUME line: the classic builder drops RUN changes after it.
 	 * mkdir only for what no earlier mkdir or WORKDIR made. */
 	expect_fix("FROM ubi9\nRUN mkdir /data\nVOLUME [\"/data\", \"/cache\"]\nUSER 1001\n",
-		   "FROM ubi9\nRUN mkdir /data\nRUN mkdir -p /cache && \\\n    chgrp -R 0 /data /cache && \\\n"
-		   "    chmod -R g=u /data /cache\nVOLUME [\"/data\", \"/cache\"]\nUSER 1001\n");
+	           "FROM ubi9\nRUN mkdir /data\nRUN mkdir -p /cache && \\\n    chgrp -R 0 /data /cache && \\\n"
+	           "    chmod -R g=u /data /cache\nVOLUME [\"/data\", \"/cache\"]\nUSER 1001\n");
 	/* Two windows, two RUNs. */
-	expect_fix("FROM ubi9\nVOLUME /data\nWORKDIR /app\nCOPY . .\nUSER 1001\n",
-		   "FROM ubi9\nRUN mkdir -p /data && \\\n    chgrp -R 0 /data && \\\n    chmod -R g=u /data\n"
-		   "VOLUME /data\nWORKDIR /app\nCOPY . .\nRUN chgrp -R 0 /app && \\\n    chmod -R g=u /app\nUSER 1001\n");
+	expect_fix(
+	    "FROM ubi9\nVOLUME /data\nWORKDIR /app\nCOPY . .\nUSER 1001\n",
+	    "FROM ubi9\nRUN mkdir -p /data && \\\n    chgrp -R 0 /data && \\\n    chmod -R g=u /data\n"
+	    "VOLUME /data\nWORKDIR /app\nCOPY . .\nRUN chgrp -R 0 /app && \\\n    chmod -R g=u /app\nUSER 1001\n");
 	/* A VOLUME inside a WORKDIR: one RUN, made before the VOLUME, with mkdir. */
 	expect_fix("FROM ubi9\nWORKDIR /app\nVOLUME /app/data\nCMD x\n",
-		   "FROM ubi9\nWORKDIR /app\nRUN mkdir -p /app/data && \\\n    chgrp -R 0 /app && \\\n"
-		   "    chmod -R g=u /app\nVOLUME /app/data\nCMD x\n");
+	           "FROM ubi9\nWORKDIR /app\nRUN mkdir -p /app/data && \\\n    chgrp -R 0 /app && \\\n"
+	           "    chmod -R g=u /app\nVOLUME /app/data\nCMD x\n");
 }
 
 static void test_pass_arbitrary_uid__volume_before_write(void **state)
 {
 	(void)state;
 	expect_kept("FROM ubi9\nVOLUME /data\nCOPY seed /data/\nCMD [\"x\"]\n",
-		    "VOLUME on line 2 comes before the last write to /data (line 3); the classic builder discards "
-		    "what a RUN changes in a volume after its VOLUME line");
+	            "VOLUME on line 2 comes before the last write to /data (line 3); the classic builder discards "
+	            "what a RUN changes in a volume after its VOLUME line");
 	expect_kept("FROM ubi9\nVOLUME $DATA\n", "VOLUME `$DATA` is not a plain absolute path");
 	expect_kept("FROM ubi9\nVOLUME data\n", "VOLUME `data` is not a plain absolute path");
 }
@@ -196,7 +198,7 @@ static void test_pass_arbitrary_uid__system_paths(void **state)
 	expect_kept("FROM ubi9\nVOLUME /var/lib\n", "not changing /var/lib: it is a system directory");
 	expect_kept("FROM ubi9\nWORKDIR /tmp\n", "not changing /tmp: it is world-writable already");
 	expect_kept("FROM ubi9\nWORKDIR /etc/nginx\n",
-		    "not changing /etc/nginx: it holds system configuration (and /etc/passwd is never loosened)");
+	            "not changing /etc/nginx: it holds system configuration (and /etc/passwd is never loosened)");
 	static const char *const passwd[] = {"/etc/passwd"};
 	outcome r;
 	fix_with(&r, "FROM ubi9\n", DFFIX_FIX_ARBITRARY_UID, passwd, 1);
@@ -204,8 +206,9 @@ static void test_pass_arbitrary_uid__system_paths(void **state)
 	assert_non_null(find_diag(r.doc, DFFIX_DIAG_REFUSED, "not changing /etc/passwd"));
 	done(&r);
 	/* /usr/src/app and /var/lib/mysql are application directories. */
-	expect_fix("FROM node\nWORKDIR /usr/src/app\n",
-		   "FROM node\nWORKDIR /usr/src/app\nRUN chgrp -R 0 /usr/src/app && \\\n    chmod -R g=u /usr/src/app\n");
+	expect_fix(
+	    "FROM node\nWORKDIR /usr/src/app\n",
+	    "FROM node\nWORKDIR /usr/src/app\nRUN chgrp -R 0 /usr/src/app && \\\n    chmod -R g=u /usr/src/app\n");
 	expect_kept("FROM ubi9\nWORKDIR /my app\n", "not changing /my app: it has characters that need quoting");
 }
 
@@ -214,14 +217,14 @@ static void test_pass_arbitrary_uid__relative_workdir(void **state)
 	(void)state;
 	/* /app/src lies in /app: one chgrp -R covers both. */
 	expect_fix("FROM ubi9\nWORKDIR /app\nWORKDIR src/../src/\nRUN make\n",
-		   "FROM ubi9\nWORKDIR /app\nWORKDIR src/../src/\nRUN make\nRUN chgrp -R 0 /app && \\\n"
-		   "    chmod -R g=u /app\n");
+	           "FROM ubi9\nWORKDIR /app\nWORKDIR src/../src/\nRUN make\nRUN chgrp -R 0 /app && \\\n"
+	           "    chmod -R g=u /app\n");
 	expect_kept("FROM ubi9\nWORKDIR app\n", "relative WORKDIR `app`: the directory it is relative to is unknown");
 	expect_kept("FROM ubi9\nWORKDIR $HOME/app\n", "WORKDIR `$HOME/app` uses a variable or quotes");
 	/* Relative to an earlier stage's WORKDIR. */
 	expect_fix("FROM ubi9 AS base\nWORKDIR /opt\nFROM base\nWORKDIR app\n",
-		   "FROM ubi9 AS base\nWORKDIR /opt\n\nFROM base\nWORKDIR app\nRUN chgrp -R 0 /opt/app && \\\n"
-		   "    chmod -R g=u /opt/app\n");
+	           "FROM ubi9 AS base\nWORKDIR /opt\n\nFROM base\nWORKDIR app\nRUN chgrp -R 0 /opt/app && \\\n"
+	           "    chmod -R g=u /opt/app\n");
 }
 
 static void test_pass_arbitrary_uid__already_handled(void **state)
@@ -233,26 +236,26 @@ static void test_pass_arbitrary_uid__already_handled(void **state)
 	expect_kept("FROM ubi9\nWORKDIR /app\nRUN chown -R :0 . && chmod -R ug+rwx .\n", NULL);
 	/* Handled before a later COPY into it: not handled. */
 	expect_fix("FROM ubi9\nWORKDIR /app\nRUN chgrp -R 0 /app && chmod -R g=u /app\nCOPY . .\nUSER 1001\n",
-		   "FROM ubi9\nWORKDIR /app\nRUN chgrp -R 0 /app && chmod -R g=u /app\nCOPY . .\n"
-		   "RUN chgrp -R 0 /app && \\\n    chmod -R g=u /app\nUSER 1001\n");
+	           "FROM ubi9\nWORKDIR /app\nRUN chgrp -R 0 /app && chmod -R g=u /app\nCOPY . .\n"
+	           "RUN chgrp -R 0 /app && \\\n    chmod -R g=u /app\nUSER 1001\n");
 	/* chgrp without chmod (or not recursive) is not enough. */
 	expect_fix("FROM ubi9\nWORKDIR /app\nRUN chgrp 0 /app && chmod -R g=u /app\n",
-		   "FROM ubi9\nWORKDIR /app\nRUN chgrp 0 /app && chmod -R g=u /app\nRUN chgrp -R 0 /app && \\\n"
-		   "    chmod -R g=u /app\n");
+	           "FROM ubi9\nWORKDIR /app\nRUN chgrp 0 /app && chmod -R g=u /app\nRUN chgrp -R 0 /app && \\\n"
+	           "    chmod -R g=u /app\n");
 	expect_fix("FROM ubi9\nWORKDIR /app\nRUN chgrp -R 0 /app && chmod -R o+w /app\n",
-		   "FROM ubi9\nWORKDIR /app\nRUN chgrp -R 0 /app && chmod -R o+w /app\nRUN chgrp -R 0 /app && \\\n"
-		   "    chmod -R g=u /app\n");
+	           "FROM ubi9\nWORKDIR /app\nRUN chgrp -R 0 /app && chmod -R o+w /app\nRUN chgrp -R 0 /app && \\\n"
+	           "    chmod -R g=u /app\n");
 }
 
 static void test_pass_arbitrary_uid__no_dirs(void **state)
 {
 	(void)state;
 	expect_kept("FROM ubi9\nRUN make\nCMD [\"x\"]\n",
-		    "no writable directory known: the final stage has no WORKDIR or VOLUME; list the directories "
-		    "the process writes in writable_dirs");
+	            "no writable directory known: the final stage has no WORKDIR or VOLUME; list the directories "
+	            "the process writes in writable_dirs");
 	/* Only the final stage counts. */
 	expect_kept("FROM ubi9 AS build\nWORKDIR /src\nFROM ubi9\nCOPY --from=build /src/app /usr/bin/app\n",
-		    "no writable directory known");
+	            "no writable directory known");
 }
 
 static void test_pass_arbitrary_uid__writable_dirs_option(void **state)
@@ -261,14 +264,16 @@ static void test_pass_arbitrary_uid__writable_dirs_option(void **state)
 	/* /srv/data lies in /srv: covered by its chgrp -R, but made by mkdir. */
 	static const char *const dirs[] = {"/var/cache/app/", "/srv/data"};
 	expect_fix_dirs("FROM ubi9\nWORKDIR /srv\nUSER 1001\n",
-			"FROM ubi9\nWORKDIR /srv\nRUN mkdir -p /var/cache/app /srv/data && \\\n    chgrp -R 0 /srv /var/cache/app && \\\n"
-			"    chmod -R g=u /srv /var/cache/app\nUSER 1001\n",
-			dirs, 2);
+	                "FROM ubi9\nWORKDIR /srv\nRUN mkdir -p /var/cache/app /srv/data && \\\n    chgrp -R 0 /srv "
+	                "/var/cache/app && \\\n"
+	                "    chmod -R g=u /srv /var/cache/app\nUSER 1001\n",
+	                dirs, 2);
 	static const char *const bad[] = {"relative/dir"};
 	outcome r;
 	fix_with(&r, "FROM ubi9\n", DFFIX_FIX_ARBITRARY_UID, bad, 1);
 	assert_string_equal(r.out.ptr, "FROM ubi9\n");
-	assert_non_null(find_diag(r.doc, DFFIX_DIAG_REFUSED, "writable directory `relative/dir` is not an absolute path"));
+	assert_non_null(
+	    find_diag(r.doc, DFFIX_DIAG_REFUSED, "writable directory `relative/dir` is not an absolute path"));
 	done(&r);
 }
 
@@ -283,9 +288,10 @@ static void test_pass_arbitrary_uid__shell(void **state)
 {
 	(void)state;
 	expect_kept("FROM ubi9\nSHELL [\"pwsh\", \"-c\"]\nWORKDIR /app\n",
-		    "SHELL on line 2 is not a POSIX shell; not adding chgrp for /app");
+	            "SHELL on line 2 is not a POSIX shell; not adding chgrp for /app");
 	expect_fix("FROM ubi9\nSHELL [\"/bin/bash\", \"-c\"]\nWORKDIR /app\n",
-		   "FROM ubi9\nSHELL [\"/bin/bash\", \"-c\"]\nWORKDIR /app\nRUN chgrp -R 0 /app && \\\n    chmod -R g=u /app\n");
+	           "FROM ubi9\nSHELL [\"/bin/bash\", \"-c\"]\nWORKDIR /app\nRUN chgrp -R 0 /app && \\\n    chmod -R "
+	           "g=u /app\n");
 }
 
 static void test_pass_arbitrary_uid__run_writes(void **state)
@@ -293,14 +299,14 @@ static void test_pass_arbitrary_uid__run_writes(void **state)
 	(void)state;
 	/* A RUN after the non-root USER writing /app is refused... */
 	expect_kept("FROM ubi9\nWORKDIR /app\nUSER 1001\nRUN npm install\n",
-		    "USER 1001 (line 3) comes before the last write to /app (line 4)");
+	            "USER 1001 (line 3) comes before the last write to /app (line 4)");
 	/* ...one that works elsewhere and never names /app is not a write to it. */
 	expect_fix("FROM ubi9\nWORKDIR /app\nUSER 1001\nWORKDIR /\nRUN touch /home/x\n",
-		   "FROM ubi9\nWORKDIR /app\nRUN chgrp -R 0 /app && \\\n    chmod -R g=u /app\nUSER 1001\nWORKDIR /\n"
-		   "RUN touch /home/x\n");
+	           "FROM ubi9\nWORKDIR /app\nRUN chgrp -R 0 /app && \\\n    chmod -R g=u /app\nUSER 1001\nWORKDIR /\n"
+	           "RUN touch /home/x\n");
 	/* Naming a parent counts (`rm -rf /srv` would remove /srv/data). */
 	expect_kept("FROM ubi9\nWORKDIR /srv/data\nUSER 1001\nWORKDIR /\nRUN rm -rf /srv\n",
-		    "comes before the last write to /srv/data (line 5)");
+	            "comes before the last write to /srv/data (line 5)");
 }
 
 static void test_pass_arbitrary_uid__pragmas(void **state)
@@ -309,38 +315,38 @@ static void test_pass_arbitrary_uid__pragmas(void **state)
 	expect_kept("# dffix global ignore=arbitrary-uid\nFROM ubi9\nWORKDIR /app\n", NULL);
 	expect_kept("# dffix ignore=DF105\nFROM ubi9\nWORKDIR /app\n", NULL);
 	expect_fix("FROM ubi9\n# dffix ignore=arbitrary-uid\nWORKDIR /app\nVOLUME /data\n",
-		   "FROM ubi9\n# dffix ignore=arbitrary-uid\nWORKDIR /app\nRUN mkdir -p /data && \\\n"
-		   "    chgrp -R 0 /data && \\\n    chmod -R g=u /data\nVOLUME /data\n");
+	           "FROM ubi9\n# dffix ignore=arbitrary-uid\nWORKDIR /app\nRUN mkdir -p /data && \\\n"
+	           "    chgrp -R 0 /data && \\\n    chmod -R g=u /data\nVOLUME /data\n");
 }
 
 static void test_pass_arbitrary_uid__crlf_and_escape(void **state)
 {
 	(void)state;
 	expect_fix("FROM ubi9\r\nWORKDIR /app\r\nUSER 1001\r\n",
-		   "FROM ubi9\r\nWORKDIR /app\r\nRUN chgrp -R 0 /app && \\\r\n    chmod -R g=u /app\r\nUSER 1001\r\n");
+	           "FROM ubi9\r\nWORKDIR /app\r\nRUN chgrp -R 0 /app && \\\r\n    chmod -R g=u /app\r\nUSER 1001\r\n");
 	expect_fix("# escape=`\nFROM ubi9\nWORKDIR /app\n",
-		   "# escape=`\nFROM ubi9\nWORKDIR /app\nRUN chgrp -R 0 /app && `\n    chmod -R g=u /app\n");
+	           "# escape=`\nFROM ubi9\nWORKDIR /app\nRUN chgrp -R 0 /app && `\n    chmod -R g=u /app\n");
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_pass_arbitrary_uid__before_user),
-		cmocka_unit_test(test_pass_arbitrary_uid__before_cmd_or_at_end),
-		cmocka_unit_test(test_pass_arbitrary_uid__user_root_is_fine),
-		cmocka_unit_test(test_pass_arbitrary_uid__user_before_write),
-		cmocka_unit_test(test_pass_arbitrary_uid__volumes),
-		cmocka_unit_test(test_pass_arbitrary_uid__volume_before_write),
-		cmocka_unit_test(test_pass_arbitrary_uid__system_paths),
-		cmocka_unit_test(test_pass_arbitrary_uid__relative_workdir),
-		cmocka_unit_test(test_pass_arbitrary_uid__already_handled),
-		cmocka_unit_test(test_pass_arbitrary_uid__no_dirs),
-		cmocka_unit_test(test_pass_arbitrary_uid__writable_dirs_option),
-		cmocka_unit_test(test_pass_arbitrary_uid__scratch),
-		cmocka_unit_test(test_pass_arbitrary_uid__shell),
-		cmocka_unit_test(test_pass_arbitrary_uid__run_writes),
-		cmocka_unit_test(test_pass_arbitrary_uid__pragmas),
-		cmocka_unit_test(test_pass_arbitrary_uid__crlf_and_escape),
+	    cmocka_unit_test(test_pass_arbitrary_uid__before_user),
+	    cmocka_unit_test(test_pass_arbitrary_uid__before_cmd_or_at_end),
+	    cmocka_unit_test(test_pass_arbitrary_uid__user_root_is_fine),
+	    cmocka_unit_test(test_pass_arbitrary_uid__user_before_write),
+	    cmocka_unit_test(test_pass_arbitrary_uid__volumes),
+	    cmocka_unit_test(test_pass_arbitrary_uid__volume_before_write),
+	    cmocka_unit_test(test_pass_arbitrary_uid__system_paths),
+	    cmocka_unit_test(test_pass_arbitrary_uid__relative_workdir),
+	    cmocka_unit_test(test_pass_arbitrary_uid__already_handled),
+	    cmocka_unit_test(test_pass_arbitrary_uid__no_dirs),
+	    cmocka_unit_test(test_pass_arbitrary_uid__writable_dirs_option),
+	    cmocka_unit_test(test_pass_arbitrary_uid__scratch),
+	    cmocka_unit_test(test_pass_arbitrary_uid__shell),
+	    cmocka_unit_test(test_pass_arbitrary_uid__run_writes),
+	    cmocka_unit_test(test_pass_arbitrary_uid__pragmas),
+	    cmocka_unit_test(test_pass_arbitrary_uid__crlf_and_escape),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

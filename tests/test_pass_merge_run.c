@@ -31,9 +31,9 @@ static char *fix(const char *in, char **diags)
 		assert_string_equal(g->rule_id, "DF104");
 		assert_string_equal(g->rule_name, "merge-run");
 		assert_int_equal(g->severity, g->kind == DFFIX_DIAG_REFUSED ? DFFIX_SEV_INFO : DFFIX_SEV_WARNING);
-		assert_int_equal(dffix_buf_printf(&d, "%c %u: %s\n", g->kind == DFFIX_DIAG_APPLIED ? 'A' : 'R',
-						  g->line, g->message),
-				 0);
+		assert_int_equal(
+		    dffix_buf_printf(&d, "%c %u: %s\n", g->kind == DFFIX_DIAG_APPLIED ? 'A' : 'R', g->line, g->message),
+		    0);
 	}
 	dffix_doc_free(doc);
 	*diags = d.ptr;
@@ -151,12 +151,12 @@ static void test_pass_merge_run__trailing_blanks_and_no_final_newline(void **sta
 static void test_pass_merge_run__first_operators_ok(void **state)
 {
 	(void)state;
-	expect("FROM busybox\nRUN false || true\nRUN echo b\n",
-	       "FROM busybox\nRUN false || true && \\\n    echo b\n", 1, NULL);
+	expect("FROM busybox\nRUN false || true\nRUN echo b\n", "FROM busybox\nRUN false || true && \\\n    echo b\n",
+	       1, NULL);
 	expect("FROM busybox\nRUN echo a; false; true\nRUN echo b\n",
 	       "FROM busybox\nRUN echo a; false; true && \\\n    echo b\n", 1, NULL);
-	expect("FROM busybox\nRUN echo a | cat\nRUN ! false\n",
-	       "FROM busybox\nRUN echo a | cat && \\\n    ! false\n", 1, NULL);
+	expect("FROM busybox\nRUN echo a | cat\nRUN ! false\n", "FROM busybox\nRUN echo a | cat && \\\n    ! false\n",
+	       1, NULL);
 	expect("FROM busybox\nRUN (cd /tmp && touch x)\nRUN echo b | cat && echo c;\n",
 	       "FROM busybox\nRUN (cd /tmp && touch x) && \\\n    echo b | cat && echo c;\n", 1, NULL);
 }
@@ -176,16 +176,16 @@ static void test_pass_merge_run__refuse_flags(void **state)
 	refused("FROM busybox\nRUN echo a\nRUN --mount=type=secret,id=x echo b\n", "different flags");
 	refused("FROM busybox\nRUN --security=insecure a\nRUN --security=sandbox b\n", "different flags");
 	refused("FROM busybox\nRUN --network=none --network=host a\nRUN --network=host --network=none b\n",
-		"different flags");
+	        "different flags");
 }
 
 static void test_pass_merge_run__refuse_mounts(void **state)
 {
 	(void)state;
 	refused("FROM busybox\nRUN --mount=type=tmpfs,target=/t touch /t/a\nRUN --mount=type=tmpfs,target=/t ls /t\n",
-		"tmpfs");
+	        "tmpfs");
 	refused("FROM busybox\nRUN --mount=target=/m,rw touch /m/a\nRUN --mount=target=/m,rw ls /m\n",
-		"read-write bind mount");
+	        "read-write bind mount");
 	expect("FROM busybox\nRUN --mount=target=/m,ro=true cat /m/a\nRUN --mount=target=/m,ro=true cat /m/b\n",
 	       "FROM busybox\nRUN --mount=target=/m,ro=true cat /m/a && \\\n    cat /m/b\n", 1, NULL);
 }
@@ -208,10 +208,26 @@ static void test_pass_merge_run__refuse_state_changes(void **state)
 {
 	(void)state;
 	static const char *const firsts[] = {
-		"cd /tmp",	   "export A=1",	 "set -e",	     "unset PATH",	 "umask 077",
-		"source /etc/profile", ". /etc/profile", "alias ls=true", "trap 'echo x' EXIT", "exec sh",
-		"exit 0",	   "A=1",		 "f() { true; }",   "pushd /tmp",	 "popd",
-		"echo a && cd /x", "if true; then cd /x; fi", "readonly A=1", "shift",	 "eval x",
+	    "cd /tmp",
+	    "export A=1",
+	    "set -e",
+	    "unset PATH",
+	    "umask 077",
+	    "source /etc/profile",
+	    ". /etc/profile",
+	    "alias ls=true",
+	    "trap 'echo x' EXIT",
+	    "exec sh",
+	    "exit 0",
+	    "A=1",
+	    "f() { true; }",
+	    "pushd /tmp",
+	    "popd",
+	    "echo a && cd /x",
+	    "if true; then cd /x; fi",
+	    "readonly A=1",
+	    "shift",
+	    "eval x",
 	};
 	for (size_t i = 0; i < sizeof(firsts) / sizeof(firsts[0]); i++) {
 		char in[256];
@@ -228,8 +244,8 @@ static void test_pass_merge_run__refuse_comment_at_end(void **state)
 	(void)state;
 	refused("FROM busybox\nRUN echo a # c\nRUN touch /y\n", "ends with a shell comment");
 	/* A comment at the end of the second RUN is fine. */
-	expect("FROM busybox\nRUN echo a\nRUN touch /y # c\n", "FROM busybox\nRUN echo a && \\\n    touch /y # c\n",
-	       1, NULL);
+	expect("FROM busybox\nRUN echo a\nRUN touch /y # c\n", "FROM busybox\nRUN echo a && \\\n    touch /y # c\n", 1,
+	       NULL);
 }
 
 static void test_pass_merge_run__refuse_background(void **state)
@@ -268,15 +284,14 @@ static void test_pass_merge_run__refuse_errexit_compound(void **state)
 {
 	(void)state;
 	refused("FROM busybox\nSHELL [\"/bin/sh\", \"-ec\"]\nRUN if true; then false; touch /x; fi\nRUN echo b\n",
-		"errexit");
+	        "errexit");
 	refused("FROM busybox\nSHELL [\"/bin/bash\", \"-euxo\", \"pipefail\", \"-c\"]\nRUN { false; touch /x; }\n"
-		"RUN echo b\n",
-		"errexit");
+	        "RUN echo b\n",
+	        "errexit");
 	refused("FROM busybox\nRUN (set -e; false; touch /x)\nRUN echo b\n", "errexit");
 	/* Simple commands are fine under errexit. */
 	expect("FROM busybox\nSHELL [\"/bin/sh\", \"-ec\"]\nRUN echo a\nRUN if true; then echo b; fi\n",
-	       "FROM busybox\nSHELL [\"/bin/sh\", \"-ec\"]\nRUN echo a && \\\n    if true; then echo b; fi\n", 1,
-	       NULL);
+	       "FROM busybox\nSHELL [\"/bin/sh\", \"-ec\"]\nRUN echo a && \\\n    if true; then echo b; fi\n", 1, NULL);
 	/* Without errexit a compound command on the left is fine. */
 	expect("FROM busybox\nRUN (touch /x)\nRUN echo b\n", "FROM busybox\nRUN (touch /x) && \\\n    echo b\n", 1,
 	       NULL);
@@ -298,7 +313,7 @@ static void test_pass_merge_run__refuse_shell(void **state)
 	refused("FROM busybox\nSHELL [\"/bin/sh\", \"-c\", \"x\"]\nRUN echo a\nRUN echo b\n", "options");
 	/* Inherited through FROM <stage>. */
 	refused("FROM busybox AS base\nSHELL [\"pwsh\", \"-c\"]\nFROM base\nRUN echo a\nRUN echo b\n",
-		"not a POSIX shell");
+	        "not a POSIX shell");
 	/* A new FROM of an image resets it. */
 	expect("FROM busybox AS base\nSHELL [\"pwsh\", \"-c\"]\nFROM busybox\nRUN echo a\nRUN echo b\n",
 	       "FROM busybox AS base\nSHELL [\"pwsh\", \"-c\"]\n\nFROM busybox\nRUN echo a && \\\n    echo b\n", 1,
@@ -371,33 +386,33 @@ static void test_pass_merge_run__neighbours_kept(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_pass_merge_run__two_runs),
-		cmocka_unit_test(test_pass_merge_run__comments_move_inside),
-		cmocka_unit_test(test_pass_merge_run__chain),
-		cmocka_unit_test(test_pass_merge_run__continuations_kept),
-		cmocka_unit_test(test_pass_merge_run__crlf),
-		cmocka_unit_test(test_pass_merge_run__trailing_blanks_and_no_final_newline),
-		cmocka_unit_test(test_pass_merge_run__first_operators_ok),
-		cmocka_unit_test(test_pass_merge_run__same_flags),
-		cmocka_unit_test(test_pass_merge_run__refuse_flags),
-		cmocka_unit_test(test_pass_merge_run__refuse_mounts),
-		cmocka_unit_test(test_pass_merge_run__refuse_exec_form),
-		cmocka_unit_test(test_pass_merge_run__refuse_heredoc),
-		cmocka_unit_test(test_pass_merge_run__refuse_state_changes),
-		cmocka_unit_test(test_pass_merge_run__refuse_comment_at_end),
-		cmocka_unit_test(test_pass_merge_run__refuse_background),
-		cmocka_unit_test(test_pass_merge_run__refuse_trailing_semicolon),
-		cmocka_unit_test(test_pass_merge_run__refuse_unterminated),
-		cmocka_unit_test(test_pass_merge_run__refuse_second_operators),
-		cmocka_unit_test(test_pass_merge_run__refuse_errexit_compound),
-		cmocka_unit_test(test_pass_merge_run__refuse_last_status_vars),
-		cmocka_unit_test(test_pass_merge_run__refuse_shell),
-		cmocka_unit_test(test_pass_merge_run__refuse_onbuild),
-		cmocka_unit_test(test_pass_merge_run__not_consecutive),
-		cmocka_unit_test(test_pass_merge_run__refuse_too_long),
-		cmocka_unit_test(test_pass_merge_run__pragmas),
-		cmocka_unit_test(test_pass_merge_run__split_chain),
-		cmocka_unit_test(test_pass_merge_run__neighbours_kept),
+	    cmocka_unit_test(test_pass_merge_run__two_runs),
+	    cmocka_unit_test(test_pass_merge_run__comments_move_inside),
+	    cmocka_unit_test(test_pass_merge_run__chain),
+	    cmocka_unit_test(test_pass_merge_run__continuations_kept),
+	    cmocka_unit_test(test_pass_merge_run__crlf),
+	    cmocka_unit_test(test_pass_merge_run__trailing_blanks_and_no_final_newline),
+	    cmocka_unit_test(test_pass_merge_run__first_operators_ok),
+	    cmocka_unit_test(test_pass_merge_run__same_flags),
+	    cmocka_unit_test(test_pass_merge_run__refuse_flags),
+	    cmocka_unit_test(test_pass_merge_run__refuse_mounts),
+	    cmocka_unit_test(test_pass_merge_run__refuse_exec_form),
+	    cmocka_unit_test(test_pass_merge_run__refuse_heredoc),
+	    cmocka_unit_test(test_pass_merge_run__refuse_state_changes),
+	    cmocka_unit_test(test_pass_merge_run__refuse_comment_at_end),
+	    cmocka_unit_test(test_pass_merge_run__refuse_background),
+	    cmocka_unit_test(test_pass_merge_run__refuse_trailing_semicolon),
+	    cmocka_unit_test(test_pass_merge_run__refuse_unterminated),
+	    cmocka_unit_test(test_pass_merge_run__refuse_second_operators),
+	    cmocka_unit_test(test_pass_merge_run__refuse_errexit_compound),
+	    cmocka_unit_test(test_pass_merge_run__refuse_last_status_vars),
+	    cmocka_unit_test(test_pass_merge_run__refuse_shell),
+	    cmocka_unit_test(test_pass_merge_run__refuse_onbuild),
+	    cmocka_unit_test(test_pass_merge_run__not_consecutive),
+	    cmocka_unit_test(test_pass_merge_run__refuse_too_long),
+	    cmocka_unit_test(test_pass_merge_run__pragmas),
+	    cmocka_unit_test(test_pass_merge_run__split_chain),
+	    cmocka_unit_test(test_pass_merge_run__neighbours_kept),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

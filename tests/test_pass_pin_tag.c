@@ -12,12 +12,9 @@
 #define D64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
 static const dffix_pin default_pins[] = {
-	{"nginx", "1.25"},
-	{"docker.io/library/alpine", "3.19@sha256:" D64},
-	{"golang", "@sha256:" D64},
-	{"localhost:5000/app", "2"},
-	{"busted", "bad tag!"},
-	{"redis", "latest"},
+    {"nginx", "1.25"},          {"docker.io/library/alpine", "3.19@sha256:" D64},
+    {"golang", "@sha256:" D64}, {"localhost:5000/app", "2"},
+    {"busted", "bad tag!"},     {"redis", "latest"},
 };
 
 typedef struct outcome {
@@ -155,7 +152,7 @@ static void test_pass_pin_tag__no_pin(void **state)
 {
 	(void)state;
 	expect_kept("FROM ubuntu\n",
-		    "no pin configured for ubuntu; pass --pin ubuntu=TAG or add it to pins: in .dffix.yaml");
+	            "no pin configured for ubuntu; pass --pin ubuntu=TAG or add it to pins: in .dffix.yaml");
 	expect_kept("FROM ubuntu:latest\n", "no pin configured for ubuntu;");
 }
 
@@ -171,23 +168,23 @@ static void test_pass_pin_tag__stages_and_scratch(void **state)
 {
 	(void)state;
 	expect_fix("FROM golang:1.22 AS Build\n"
-		   "RUN make\n"
-		   "FROM build\n"
-		   "COPY --from=BUILD /a /a\n"
-		   "COPY --from=0 /a /b\n"
-		   "RUN --mount=from=build,target=/x true\n"
-		   "FROM scratch\n"
-		   "COPY --from=nginx /etc/nginx /etc/nginx\n",
-		   "FROM golang:1.22 AS Build\n"
-		   "RUN make\n"
-		   "\n"
-		   "FROM build\n"
-		   "COPY --from=BUILD /a /a\n"
-		   "COPY --from=0 /a /b\n"
-		   "RUN --mount=from=build,target=/x true\n"
-		   "\n"
-		   "FROM scratch\n"
-		   "COPY --from=nginx:1.25 /etc/nginx /etc/nginx\n");
+	           "RUN make\n"
+	           "FROM build\n"
+	           "COPY --from=BUILD /a /a\n"
+	           "COPY --from=0 /a /b\n"
+	           "RUN --mount=from=build,target=/x true\n"
+	           "FROM scratch\n"
+	           "COPY --from=nginx /etc/nginx /etc/nginx\n",
+	           "FROM golang:1.22 AS Build\n"
+	           "RUN make\n"
+	           "\n"
+	           "FROM build\n"
+	           "COPY --from=BUILD /a /a\n"
+	           "COPY --from=0 /a /b\n"
+	           "RUN --mount=from=build,target=/x true\n"
+	           "\n"
+	           "FROM scratch\n"
+	           "COPY --from=nginx:1.25 /etc/nginx /etc/nginx\n");
 	/* A FROM names only earlier stages: a later stage `nginx` does not count. */
 	expect_fix("FROM nginx\nFROM alpine:3 AS nginx\n", "FROM nginx:1.25\n\nFROM alpine:3 AS nginx\n");
 }
@@ -196,19 +193,19 @@ static void test_pass_pin_tag__copy_from(void **state)
 {
 	(void)state;
 	expect_fix("FROM alpine:3\nCOPY --chown=1:0 --from=nginx:latest /a /b\n",
-		   "FROM alpine:3\nCOPY --chown=1:0 --from=nginx:1.25 /a /b\n");
+	           "FROM alpine:3\nCOPY --chown=1:0 --from=nginx:1.25 /a /b\n");
 	expect_kept("FROM alpine:3\nCOPY --from=$IMG /a /b\n",
-		    "image `$IMG` in COPY --from is given by a variable; pin-tag only follows ARG defaults");
+	            "image `$IMG` in COPY --from is given by a variable; pin-tag only follows ARG defaults");
 }
 
 static void test_pass_pin_tag__run_mount(void **state)
 {
 	(void)state;
 	expect_fix("FROM alpine:3\n"
-		   "RUN --mount=type=cache,from=nginx,target=/x --mount=type=bind,from=alpine:latest,target=/y true\n",
-		   "FROM alpine:3\n"
-		   "RUN --mount=type=cache,from=nginx:1.25,target=/x "
-		   "--mount=type=bind,from=alpine:3.19@sha256:" D64 ",target=/y true\n");
+	           "RUN --mount=type=cache,from=nginx,target=/x --mount=type=bind,from=alpine:latest,target=/y true\n",
+	           "FROM alpine:3\n"
+	           "RUN --mount=type=cache,from=nginx:1.25,target=/x "
+	           "--mount=type=bind,from=alpine:3.19@sha256:" D64 ",target=/y true\n");
 	expect_kept("FROM alpine:3\nRUN --mount=from=ubuntu,target=/y true\n", "no pin configured for ubuntu");
 }
 
@@ -227,7 +224,7 @@ static void test_pass_pin_tag__arg_default(void **state)
 	done(&r);
 	/* The last declaration wins. */
 	expect_fix("ARG BASE=nginx:1.20\nARG BASE=nginx\nFROM $BASE\n",
-		   "ARG BASE=nginx:1.20\nARG BASE=nginx:1.25\nFROM $BASE\n");
+	           "ARG BASE=nginx:1.20\nARG BASE=nginx:1.25\nFROM $BASE\n");
 	/* A default naming a stage or scratch, or already pinned: nothing. */
 	expect_kept("ARG BASE=scratch\nFROM $BASE\n", NULL);
 	expect_kept("FROM alpine:3 AS b\nFROM alpine:3\nARG X=1\n", NULL);
@@ -238,22 +235,23 @@ static void test_pass_pin_tag__arg_used_elsewhere(void **state)
 {
 	(void)state;
 	expect_kept("ARG BASE=nginx\nFROM $BASE\nARG BASE\nLABEL base=$BASE\n",
-		    "ARG BASE is also used on line 4, not only as the FROM image; pinning its default would "
-		    "change more than the base image");
+	            "ARG BASE is also used on line 4, not only as the FROM image; pinning its default would "
+	            "change more than the base image");
 	expect_kept("ARG BASE=nginx\nFROM ${BASE}\nRUN echo ${BASE:-x}\n", "ARG BASE is also used on line 3");
 	expect_kept("ARG BASE=nginx\nFROM $BASE\nFROM ${BASE}-slim\n", "ARG BASE is also used on line 3");
 	/* $BASEX is another variable. */
-	expect_fix("ARG BASE=nginx\nFROM $BASE\nRUN echo $BASEX\n", "ARG BASE=nginx:1.25\nFROM $BASE\nRUN echo $BASEX\n");
+	expect_fix("ARG BASE=nginx\nFROM $BASE\nRUN echo $BASEX\n",
+	           "ARG BASE=nginx:1.25\nFROM $BASE\nRUN echo $BASEX\n");
 }
 
 static void test_pass_pin_tag__arg_refusals(void **state)
 {
 	(void)state;
 	expect_kept("FROM $BASE\n",
-		    "image `$BASE` is a variable with no default (no `ARG BASE=...` before the first FROM)");
+	            "image `$BASE` is a variable with no default (no `ARG BASE=...` before the first FROM)");
 	expect_kept("ARG BASE\nFROM ${BASE}\n", "image `${BASE}` is a variable with no default");
 	expect_kept("ARG V=latest\nARG BASE=nginx:$V\nFROM $BASE\n",
-		    "the default of ARG BASE (`nginx:$V`) uses another variable");
+	            "the default of ARG BASE (`nginx:$V`) uses another variable");
 	/* Escapes make no valid reference: other rules report it. */
 	expect_kept("ARG BASE=ngi\\nx\nFROM $BASE\n", NULL);
 	/* An ARG inside a stage is not visible to FROM. */
@@ -264,7 +262,7 @@ static void test_pass_pin_tag__mixed_variables(void **state)
 {
 	(void)state;
 	expect_kept("ARG TAG=latest\nFROM nginx:${TAG}\n",
-		    "image `nginx:${TAG}` (`nginx:latest` by default) mixes text and variables; pin it by hand");
+	            "image `nginx:${TAG}` (`nginx:latest` by default) mixes text and variables; pin it by hand");
 	expect_kept("ARG TAG=1.25\nFROM nginx:${TAG}\n", NULL);
 	expect_kept("FROM nginx:${TAG}\n", "image `nginx:${TAG}` uses a variable whose default can't be found");
 	expect_kept("ARG TAG=1\nFROM nginx:${TAG:-2}\n", "uses a variable whose default can't be found");
@@ -274,7 +272,7 @@ static void test_pass_pin_tag__comments_and_continuations(void **state)
 {
 	(void)state;
 	expect_fix("# base image\nFROM --platform=linux/amd64 \\\n# the server\n    nginx \\\n    AS web\n",
-		   "# base image\nFROM --platform=linux/amd64 \\\n    # the server\n    nginx:1.25 \\\n    AS web\n");
+	           "# base image\nFROM --platform=linux/amd64 \\\n    # the server\n    nginx:1.25 \\\n    AS web\n");
 	outcome r;
 	fix(&r, "FROM --platform=linux/amd64 \\\n# the server\n    nginx \\\n    AS web\n");
 	assert_non_null(strstr(r.out.ptr, "nginx:1.25"));
@@ -288,7 +286,7 @@ static void test_pass_pin_tag__crlf(void **state)
 {
 	(void)state;
 	expect_fix("ARG BASE=nginx\r\nFROM $BASE\r\nCOPY --from=nginx /a /b\r\n",
-		   "ARG BASE=nginx:1.25\r\nFROM $BASE\r\nCOPY --from=nginx:1.25 /a /b\r\n");
+	           "ARG BASE=nginx:1.25\r\nFROM $BASE\r\nCOPY --from=nginx:1.25 /a /b\r\n");
 }
 
 static void test_pass_pin_tag__pragmas(void **state)
@@ -298,7 +296,8 @@ static void test_pass_pin_tag__pragmas(void **state)
 	expect_kept("# dffix ignore=pin-tag\nFROM nginx\n", NULL);
 	expect_kept("# dffix global ignore=DF101\nFROM nginx\nFROM ubuntu\n", NULL);
 	/* A pragma covers only the next instruction. */
-	expect_fix("# dffix ignore=DF101\nFROM nginx\nFROM nginx\n", "# dffix ignore=DF101\nFROM nginx\n\nFROM nginx:1.25\n");
+	expect_fix("# dffix ignore=DF101\nFROM nginx\nFROM nginx\n",
+	           "# dffix ignore=DF101\nFROM nginx\n\nFROM nginx:1.25\n");
 }
 
 static void test_pass_pin_tag__no_pins_configured(void **state)
@@ -314,24 +313,24 @@ static void test_pass_pin_tag__no_pins_configured(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_pass_pin_tag__untagged),
-		cmocka_unit_test(test_pass_pin_tag__latest),
-		cmocka_unit_test(test_pass_pin_tag__registry_kept_as_written),
-		cmocka_unit_test(test_pass_pin_tag__digest_pin),
-		cmocka_unit_test(test_pass_pin_tag__already_pinned),
-		cmocka_unit_test(test_pass_pin_tag__no_pin),
-		cmocka_unit_test(test_pass_pin_tag__bad_pins),
-		cmocka_unit_test(test_pass_pin_tag__stages_and_scratch),
-		cmocka_unit_test(test_pass_pin_tag__copy_from),
-		cmocka_unit_test(test_pass_pin_tag__run_mount),
-		cmocka_unit_test(test_pass_pin_tag__arg_default),
-		cmocka_unit_test(test_pass_pin_tag__arg_used_elsewhere),
-		cmocka_unit_test(test_pass_pin_tag__arg_refusals),
-		cmocka_unit_test(test_pass_pin_tag__mixed_variables),
-		cmocka_unit_test(test_pass_pin_tag__comments_and_continuations),
-		cmocka_unit_test(test_pass_pin_tag__crlf),
-		cmocka_unit_test(test_pass_pin_tag__pragmas),
-		cmocka_unit_test(test_pass_pin_tag__no_pins_configured),
+	    cmocka_unit_test(test_pass_pin_tag__untagged),
+	    cmocka_unit_test(test_pass_pin_tag__latest),
+	    cmocka_unit_test(test_pass_pin_tag__registry_kept_as_written),
+	    cmocka_unit_test(test_pass_pin_tag__digest_pin),
+	    cmocka_unit_test(test_pass_pin_tag__already_pinned),
+	    cmocka_unit_test(test_pass_pin_tag__no_pin),
+	    cmocka_unit_test(test_pass_pin_tag__bad_pins),
+	    cmocka_unit_test(test_pass_pin_tag__stages_and_scratch),
+	    cmocka_unit_test(test_pass_pin_tag__copy_from),
+	    cmocka_unit_test(test_pass_pin_tag__run_mount),
+	    cmocka_unit_test(test_pass_pin_tag__arg_default),
+	    cmocka_unit_test(test_pass_pin_tag__arg_used_elsewhere),
+	    cmocka_unit_test(test_pass_pin_tag__arg_refusals),
+	    cmocka_unit_test(test_pass_pin_tag__mixed_variables),
+	    cmocka_unit_test(test_pass_pin_tag__comments_and_continuations),
+	    cmocka_unit_test(test_pass_pin_tag__crlf),
+	    cmocka_unit_test(test_pass_pin_tag__pragmas),
+	    cmocka_unit_test(test_pass_pin_tag__no_pins_configured),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

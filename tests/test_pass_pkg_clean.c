@@ -31,9 +31,9 @@ static char *fix(const char *in, char **diags)
 			continue;
 		assert_string_equal(g->rule_id, "DF102");
 		assert_string_equal(g->rule_name, "pkg-clean");
-		assert_int_equal(dffix_buf_printf(&d, "%c %u: %s\n", g->kind == DFFIX_DIAG_APPLIED ? 'A' : 'R',
-						  g->line, g->message),
-				 0);
+		assert_int_equal(
+		    dffix_buf_printf(&d, "%c %u: %s\n", g->kind == DFFIX_DIAG_APPLIED ? 'A' : 'R', g->line, g->message),
+		    0);
 	}
 	dffix_doc_free(doc);
 	*diags = d.ptr;
@@ -141,7 +141,8 @@ static void test_pass_pkg_clean__sudo(void **state)
 {
 	(void)state;
 	expect("FROM debian\nRUN sudo -E apt-get install -y curl\n",
-	       "FROM debian\nRUN sudo -E apt-get install -y curl && \\\n    sudo rm -rf /var/lib/apt/lists/*\n", 1, NULL);
+	       "FROM debian\nRUN sudo -E apt-get install -y curl && \\\n    sudo rm -rf /var/lib/apt/lists/*\n", 1,
+	       NULL);
 	expect("FROM fedora\nRUN sudo -u root dnf install -y x\n",
 	       "FROM fedora\nRUN sudo -u root dnf install -y x && \\\n    sudo dnf clean all\n", 1, NULL);
 	expect("FROM fedora\nRUN env LANG=C yum -y install x\n",
@@ -151,10 +152,10 @@ static void test_pass_pkg_clean__sudo(void **state)
 static void test_pass_pkg_clean__yum_dnf(void **state)
 {
 	(void)state;
-	expect("FROM centos\nRUN yum install httpd\n", "FROM centos\nRUN yum install -y httpd && \\\n    yum clean all\n",
-	       2, NULL);
-	expect("FROM centos\nRUN yum -y install httpd\n", "FROM centos\nRUN yum -y install httpd && \\\n    yum clean all\n",
-	       1, NULL);
+	expect("FROM centos\nRUN yum install httpd\n",
+	       "FROM centos\nRUN yum install -y httpd && \\\n    yum clean all\n", 2, NULL);
+	expect("FROM centos\nRUN yum -y install httpd\n",
+	       "FROM centos\nRUN yum -y install httpd && \\\n    yum clean all\n", 1, NULL);
 	expect("FROM centos\nRUN yum --assumeyes install httpd\n",
 	       "FROM centos\nRUN yum --assumeyes install httpd && \\\n    yum clean all\n", 1, NULL);
 	expect("FROM centos\nRUN yum groupinstall -y 'Development Tools'\n",
@@ -168,11 +169,11 @@ static void test_pass_pkg_clean__yum_dnf(void **state)
 	       "FROM fedora\nRUN dnf --setopt=tsflags=nodocs -qy install x && \\\n    dnf clean all\n", 1, NULL);
 	expect("FROM ubi\nRUN microdnf install x\n",
 	       "FROM ubi\nRUN microdnf install -y x && \\\n    microdnf clean all\n", 2, NULL);
-	expect("FROM photon\nRUN tdnf install -y x\n", "FROM photon\nRUN tdnf install -y x && \\\n    tdnf clean all\n", 1,
-	       NULL);
+	expect("FROM photon\nRUN tdnf install -y x\n", "FROM photon\nRUN tdnf install -y x && \\\n    tdnf clean all\n",
+	       1, NULL);
 	/* -y on a verb at a line end. */
-	expect("FROM centos\nRUN yum install\\\n  x\n", "FROM centos\nRUN yum install -y \\\n    x && \\\n    yum clean all\n",
-	       2, NULL);
+	expect("FROM centos\nRUN yum install\\\n  x\n",
+	       "FROM centos\nRUN yum install -y \\\n    x && \\\n    yum clean all\n", 2, NULL);
 }
 
 static void test_pass_pkg_clean__zypper(void **state)
@@ -190,7 +191,8 @@ static void test_pass_pkg_clean__apk(void **state)
 	expect("FROM alpine\nRUN apk add curl\n", "FROM alpine\nRUN apk add --no-cache curl\n", 1, NULL);
 	expect("FROM alpine\nRUN apk update && apk upgrade && apk add curl\n",
 	       "FROM alpine\nRUN apk update && apk upgrade --no-cache && apk add --no-cache curl\n", 2, NULL);
-	expect("FROM alpine\nRUN apk --update add curl\n", "FROM alpine\nRUN apk --update add --no-cache curl\n", 1, NULL);
+	expect("FROM alpine\nRUN apk --update add curl\n", "FROM alpine\nRUN apk --update add --no-cache curl\n", 1,
+	       NULL);
 	untouched("FROM alpine\nRUN apk add --no-cache curl\n");
 	untouched("FROM alpine\nRUN apk add curl && rm -rf /var/cache/apk/*\n");
 	untouched("FROM alpine\nRUN apk add curl && apk cache clean\n");
@@ -208,9 +210,11 @@ static void test_pass_pkg_clean__several_managers(void **state)
 static void test_pass_pkg_clean__comments_kept(void **state)
 {
 	(void)state;
-	expect("FROM debian\n# tools\nRUN apt-get update && \\\n    # curl for the health check\n    apt-get install -y curl\n"
+	expect("FROM debian\n# tools\nRUN apt-get update && \\\n    # curl for the health check\n    apt-get install "
+	       "-y curl\n"
 	       "# after\n",
-	       "FROM debian\n# tools\nRUN apt-get update && \\\n    # curl for the health check\n    apt-get install -y curl && "
+	       "FROM debian\n# tools\nRUN apt-get update && \\\n    # curl for the health check\n    apt-get install "
+	       "-y curl && "
 	       "\\\n    rm -rf /var/lib/apt/lists/*\n# after\n",
 	       1, NULL);
 }
@@ -218,8 +222,8 @@ static void test_pass_pkg_clean__comments_kept(void **state)
 static void test_pass_pkg_clean__crlf(void **state)
 {
 	(void)state;
-	expect("FROM centos\r\nRUN yum install x\r\n", "FROM centos\r\nRUN yum install -y x && \\\r\n    yum clean all\r\n", 2,
-	       NULL);
+	expect("FROM centos\r\nRUN yum install x\r\n",
+	       "FROM centos\r\nRUN yum install -y x && \\\r\n    yum clean all\r\n", 2, NULL);
 }
 
 static void test_pass_pkg_clean__no_install(void **state)
@@ -243,14 +247,15 @@ static void test_pass_pkg_clean__already_clean(void **state)
 	untouched("FROM debian\nRUN apt-get install -y x && (rm -rf /var/lib/apt/lists/*)\n");
 	/* A cleanup before the last install does not count. */
 	expect("FROM centos\nRUN yum install -y a && yum clean all && yum install -y b\n",
-	       "FROM centos\nRUN yum install -y a && yum clean all && yum install -y b && \\\n    yum clean all\n", 1, NULL);
+	       "FROM centos\nRUN yum install -y a && yum clean all && yum install -y b && \\\n    yum clean all\n", 1,
+	       NULL);
 }
 
 static void test_pass_pkg_clean__cache_mounts(void **state)
 {
 	(void)state;
 	untouched("FROM debian\nRUN --mount=type=cache,target=/var/cache/apt --mount=type=cache,target=/var/lib/apt "
-		  "apt-get update && apt-get install -y x\n");
+	          "apt-get update && apt-get install -y x\n");
 	untouched("FROM centos\nRUN --mount=type=cache,target=/var/cache/yum yum install -y x\n");
 	untouched("FROM fedora\nRUN --mount=type=tmpfs,dst=/var/cache/dnf dnf install -y x\n");
 	untouched("FROM alpine\nRUN --mount=type=cache,target=/var/cache/apk apk add curl\n");
@@ -268,7 +273,7 @@ static void test_pass_pkg_clean__builder_stage(void **state)
 {
 	(void)state;
 	refused("FROM debian AS build\nRUN apt-get install -y gcc\n\nFROM scratch\nCOPY --from=build /x /x\n",
-		"builder stage: its layers are not in the final image");
+	        "builder stage: its layers are not in the final image");
 	/* -y still goes in (the build fails without it), the cleanup does not. */
 	expect("FROM centos AS build\nRUN yum install gcc\n\nFROM scratch\n",
 	       "FROM centos AS build\nRUN yum install -y gcc\n\nFROM scratch\n", 1, "builder stage");
@@ -295,6 +300,10 @@ static void test_pass_pkg_clean__refuse_unsafe_end(void **state)
 	refused("FROM debian\nRUN apt-get install -y x;\n", "ends with `;`");
 	refused("FROM debian\nRUN apt-get install -y x && echo \"done\n", "cannot be followed");
 	refused("FROM debian\nRUN apt-get install -y x; exit 0\n", "`exit`/`exec`");
+	refused("FROM debian\nRUN apt-get install -y x; if true; then exit 0; fi\n", "`exit`/`exec`");
+	/* An exit inside a subshell only leaves the subshell. */
+	expect("FROM debian\nRUN apt-get install -y x && (exit 0)\n",
+	       "FROM debian\nRUN apt-get install -y x && (exit 0) && \\\n    rm -rf /var/lib/apt/lists/*\n", 1, NULL);
 }
 
 static void test_pass_pkg_clean__refuse_nested(void **state)
@@ -314,9 +323,10 @@ static void test_pass_pkg_clean__operators_after_install(void **state)
 	(void)state;
 	expect("FROM debian\nRUN apt-get install -y x || true\n",
 	       "FROM debian\nRUN apt-get install -y x || true && \\\n    rm -rf /var/lib/apt/lists/*\n", 1, NULL);
-	expect("FROM debian\nRUN set -e; apt-get install -y x; set +e; echo done\n",
-	       "FROM debian\nRUN set -e; apt-get install -y x; set +e; echo done && \\\n    rm -rf /var/lib/apt/lists/*\n",
-	       1, NULL);
+	expect(
+	    "FROM debian\nRUN set -e; apt-get install -y x; set +e; echo done\n",
+	    "FROM debian\nRUN set -e; apt-get install -y x; set +e; echo done && \\\n    rm -rf /var/lib/apt/lists/*\n",
+	    1, NULL);
 	expect("FROM debian\nRUN apt-get install -y x | tee /log\n",
 	       "FROM debian\nRUN apt-get install -y x | tee /log && \\\n    rm -rf /var/lib/apt/lists/*\n", 1, NULL);
 }
@@ -326,8 +336,8 @@ static void test_pass_pkg_clean__refuse_errexit_compound(void **state)
 	(void)state;
 	refused("FROM debian\nRUN set -e; apt-get install -y x; { false; echo ok; }\n", "errexit");
 	refused("FROM debian\nSHELL [\"/bin/bash\", \"-eo\", \"pipefail\", \"-c\"]\nRUN apt-get install -y x; if true; "
-		"then false; fi\n",
-		"errexit");
+	        "then false; fi\n",
+	        "errexit");
 }
 
 static void test_pass_pkg_clean__refuse_shell(void **state)
@@ -344,9 +354,10 @@ static void test_pass_pkg_clean__pragmas(void **state)
 	untouched("FROM debian\n# hadolint ignore=DL3009\nRUN apt-get install -y x\n");
 	untouched("FROM debian\n# dffix global ignore=DF102\nRUN apt-get install -y x\n");
 	/* DL3009 is apt's: yum is still cleaned. */
-	expect("FROM x\n# hadolint ignore=DL3009\nRUN apt-get install -y a && yum install -y b\n",
-	       "FROM x\n# hadolint ignore=DL3009\nRUN apt-get install -y a && yum install -y b && \\\n    yum clean all\n", 1,
-	       NULL);
+	expect(
+	    "FROM x\n# hadolint ignore=DL3009\nRUN apt-get install -y a && yum install -y b\n",
+	    "FROM x\n# hadolint ignore=DL3009\nRUN apt-get install -y a && yum install -y b && \\\n    yum clean all\n",
+	    1, NULL);
 }
 
 static void test_pass_pkg_clean__onbuild_untouched(void **state)
@@ -358,26 +369,26 @@ static void test_pass_pkg_clean__onbuild_untouched(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_pass_pkg_clean__apt),
-		cmocka_unit_test(test_pass_pkg_clean__sudo),
-		cmocka_unit_test(test_pass_pkg_clean__yum_dnf),
-		cmocka_unit_test(test_pass_pkg_clean__zypper),
-		cmocka_unit_test(test_pass_pkg_clean__apk),
-		cmocka_unit_test(test_pass_pkg_clean__several_managers),
-		cmocka_unit_test(test_pass_pkg_clean__comments_kept),
-		cmocka_unit_test(test_pass_pkg_clean__crlf),
-		cmocka_unit_test(test_pass_pkg_clean__no_install),
-		cmocka_unit_test(test_pass_pkg_clean__already_clean),
-		cmocka_unit_test(test_pass_pkg_clean__cache_mounts),
-		cmocka_unit_test(test_pass_pkg_clean__builder_stage),
-		cmocka_unit_test(test_pass_pkg_clean__refuse_exec_form_and_heredoc),
-		cmocka_unit_test(test_pass_pkg_clean__refuse_unsafe_end),
-		cmocka_unit_test(test_pass_pkg_clean__refuse_nested),
-		cmocka_unit_test(test_pass_pkg_clean__operators_after_install),
-		cmocka_unit_test(test_pass_pkg_clean__refuse_errexit_compound),
-		cmocka_unit_test(test_pass_pkg_clean__refuse_shell),
-		cmocka_unit_test(test_pass_pkg_clean__pragmas),
-		cmocka_unit_test(test_pass_pkg_clean__onbuild_untouched),
+	    cmocka_unit_test(test_pass_pkg_clean__apt),
+	    cmocka_unit_test(test_pass_pkg_clean__sudo),
+	    cmocka_unit_test(test_pass_pkg_clean__yum_dnf),
+	    cmocka_unit_test(test_pass_pkg_clean__zypper),
+	    cmocka_unit_test(test_pass_pkg_clean__apk),
+	    cmocka_unit_test(test_pass_pkg_clean__several_managers),
+	    cmocka_unit_test(test_pass_pkg_clean__comments_kept),
+	    cmocka_unit_test(test_pass_pkg_clean__crlf),
+	    cmocka_unit_test(test_pass_pkg_clean__no_install),
+	    cmocka_unit_test(test_pass_pkg_clean__already_clean),
+	    cmocka_unit_test(test_pass_pkg_clean__cache_mounts),
+	    cmocka_unit_test(test_pass_pkg_clean__builder_stage),
+	    cmocka_unit_test(test_pass_pkg_clean__refuse_exec_form_and_heredoc),
+	    cmocka_unit_test(test_pass_pkg_clean__refuse_unsafe_end),
+	    cmocka_unit_test(test_pass_pkg_clean__refuse_nested),
+	    cmocka_unit_test(test_pass_pkg_clean__operators_after_install),
+	    cmocka_unit_test(test_pass_pkg_clean__refuse_errexit_compound),
+	    cmocka_unit_test(test_pass_pkg_clean__refuse_shell),
+	    cmocka_unit_test(test_pass_pkg_clean__pragmas),
+	    cmocka_unit_test(test_pass_pkg_clean__onbuild_untouched),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

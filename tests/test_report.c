@@ -100,13 +100,13 @@ static void test_report__json(void **state)
 		"  {\"file\": \"dir/Docker file\", \"line\": 2, \"column\": 8, \"end_line\": 2, \"end_column\": 10, "
 		"\"rule\": \"DF010\", \"name\": \"expose-invalid-format\", \"severity\": \"warning\", \"message\": "
 		"\"Invalid port '\xC3\xA9' in EXPOSE: expected PORT[-PORT][/tcp|udp|sctp] with ports in 0-65535\", "
-		"\"fixable\": false},\n"
+		"\"fixable\": false, \"kind\": \"lint\"},\n"
 		"  {\"file\": \"dir/Docker file\", \"line\": 2, \"column\": 11, \"end_line\": 2, \"end_column\": 17, "
 		"\"rule\": \"DF009\", \"name\": \"expose-proto-casing\", \"severity\": \"warning\", \"message\": "
-		"\"Defined protocol '80/TCP' in EXPOSE instruction should be lowercase\", \"fixable\": false},\n"
+		"\"Defined protocol '80/TCP' in EXPOSE instruction should be lowercase\", \"fixable\": false, \"kind\": \"lint\"},\n"
 		"  {\"file\": \"dir/Docker file\", \"line\": 3, \"column\": 1, \"end_line\": 3, \"end_column\": 6, "
 		"\"rule\": \"DF000\", \"name\": \"syntax\", \"severity\": \"error\", \"message\": \"ENV must have two "
-		"arguments\", \"fixable\": false}\n"
+		"arguments\", \"fixable\": false, \"kind\": \"syntax\"}\n"
 		"]\n";
 	assert_string_equal(s, want);
 	free(s);
@@ -142,7 +142,7 @@ static void test_report__json_empty_and_many_files(void **state)
 	assert_int_equal(dfx_report_end(&r), 0);
 	assert_string_equal(first, "[\n  {\"file\": \"a\", \"line\": 1, \"column\": 1, \"end_line\": 1, \"end_column\": 4, "
 				   "\"rule\": \"DF205\", \"name\": \"shell-form-cmd\", \"severity\": \"warning\", "
-				   "\"message\": \"tab\\there \\\"quoted\\\" \\\\ \\u0001\", \"fixable\": false}");
+				   "\"message\": \"tab\\there \\\"quoted\\\" \\\\ \\u0001\", \"fixable\": false, \"kind\": \"lint\"}");
 	assert_non_null(strstr(buf.ptr, ",\n  {\"file\": \"b\""));
 	assert_int_equal(buf.ptr[buf.size - 2], ']');
 	assert_int_equal(r.counts[DFFIX_SEV_WARNING], 2);

@@ -277,6 +277,13 @@ static void test_rules__secrets(void **state)
 	expect("FROM a\nARG API_TOKEN\nENV PUBLIC_KEY=x GPG_KEY=abc PASSWORD_FILE=/run/secrets/p KEYS=1\n",
 	       "secret-env", 0);
 	expect("FROM a\nENV MONKEY=1 TOKENIZER=bert\n", "secret-env", 0);
+	/* a key fingerprint is public; a token that looks like one is not */
+	expect("FROM a\nENV SWIFT_SIGNING_KEY=A62AE125BBBFBB96A6E042EC925CC1CCED3D1561\n", "secret-env", 0);
+	expect("FROM a\nENV GITHUB_TOKEN=A62AE125BBBFBB96A6E042EC925CC1CCED3D1561\n", "secret-env", 1);
+	expect("FROM a\nENV JWT_SIGNING_KEY=hunter2\n", "secret-env", 1);
+	expect("FROM a\nARG SIGNING_KEY=A62AE125BBBFBB96A6E042EC925CC1CCED3D1561\nENV SIGNING_KEY=$SIGNING_KEY\n",
+	       "secret-env", 0);
+	expect("FROM a\nARG API_KEY=abc\nENV API_KEY=${API_KEY}\n", "secret-env", 2);
 	expect("FROM a\nRUN echo 'root:root' | chpasswd\n", "literal-password", 1);
 	expect("FROM a\nRUN echo \"root:$PW\" | chpasswd\n", "literal-password", 0);
 	expect("FROM a\nRUN useradd -p secret bob\n", "literal-password", 1);
@@ -313,6 +320,9 @@ static void test_rules__server_rules(void **state)
 	expect("FROM fedora:40\nRUN dnf install -y mariadb-server\nVOLUME /var/lib/mysql\nCMD [\"mysqld\"]\n",
 	       "data-dir-volume", 0);
 	expect("FROM a\nCMD [\"app\", \"--log-file=/var/log/app/app.log\"]\n", "log-to-file", 1);
+	expect("FROM a\nRUN ln -sf /dev/stderr /var/log/app/error.log\nENV LOG_DIR=/var/log/app\n", "log-to-file", 0);
+	expect("FROM mcr.microsoft.com/windows/servercore:ltsc2022\nVOLUME C:\\data\\db\nCMD [\"mongod\"]\n",
+	       "data-dir-volume", 0);
 	expect("FROM a\nRUN ln -sf /dev/stdout /var/log/app/app.log\nCMD [\"app\", \"--log-file=/var/log/app/app.log\"]\n",
 	       "log-to-file", 0);
 }

@@ -1,0 +1,9 @@
+# dffix-test: --fix=cache-order
+FROM localhost/dffix-busybox:latest
+# a stand-in package manager: busybox has none
+RUN printf '#!/bin/sh\nc=$1\nshift\nmkdir -p /var/lib/fakeapk\nfor p in "$@"; do\n  case $p in -*) continue ;; esac\n  echo "$c $p" >> /var/lib/fakeapk/log\n  if [ "$c" = add ]; then\n    echo "default config of $p" > /etc/$p.conf\n    cat /etc/apk/repositories >> /var/lib/fakeapk/log 2>/dev/null\n  fi\ndone\nexit 0\n' > /bin/apk && chmod +x /bin/apk
+# busybox has no adduser either: this one (re)defines NAME with UID
+RUN printf '#!/bin/sh\nsed -i "/^$1:/d" /etc/passwd 2>/dev/null\necho "$1:x:$2:$2::/nonexistent:/bin/sh" >> /etc/passwd\n' > /bin/adduser && chmod +x /bin/adduser
+RUN adduser web 1000
+COPY --chown=web app.txt /srv/
+RUN adduser web 2000 && apk add foo

@@ -1,0 +1,7 @@
+# dffix-test: --fix=env-key-value
+FROM alpine:3.20
+ENV PATH /opt/app/bin:$PATH
+ENV JAVA_OPTS "-Xmx1g -Xms1g"
+LABEL description a small image
+ENV GREETING say "hi" there
+CMD ["app"]

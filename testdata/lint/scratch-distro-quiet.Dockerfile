@@ -1,0 +1,7 @@
+# dffix-test: --fix=none
+FROM golang:1.22 AS build
+RUN CGO_ENABLED=0 go build -o /app .
+FROM scratch
+COPY --from=build /app /app
+ADD config.tar.gz /etc/app/
+CMD ["/app"]

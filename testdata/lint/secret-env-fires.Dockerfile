@@ -1,0 +1,5 @@
+# dffix-test: --fix=none
+FROM postgres:16
+ENV POSTGRES_PASSWORD=changeme
+ARG GITHUB_TOKEN=ghp_0123456789
+ENV AWS_SECRET_ACCESS_KEY wJalrXUtnFEMI

@@ -1,0 +1,7 @@
+# dffix-test: --fix=none
+FROM postgres:16
+ARG GITHUB_TOKEN
+ENV POSTGRES_PASSWORD_FILE=/run/secrets/db-password
+ENV GPG_KEY=B42F6819007F00F88E364FD4036A9C25BF357DD4 PUBLIC_KEY=ssh-ed25519 KEY_SIZE=4096
+ENV TOKENIZERS_PARALLELISM=false MONKEY=1 DB_PASSWORD=
+RUN --mount=type=secret,id=token GITHUB_TOKEN="$(cat /run/secrets/token)" make

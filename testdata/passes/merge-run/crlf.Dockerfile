@@ -1,0 +1,6 @@
+# dffix-test: --fix=merge-run
+FROM busybox:1.36
+RUN mkdir /app
+# c
+
+RUN touch /app/x

@@ -1,0 +1,4 @@
+# dffix-test: --fix=merge-run
+FROM busybox:1.36
+RUN --network=none mkdir /a
+RUN --network="none" touch /a/x

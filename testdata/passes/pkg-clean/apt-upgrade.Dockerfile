@@ -1,0 +1,3 @@
+# dffix-test: --fix=pkg-clean
+FROM debian:12
+RUN apt-get update && apt-get dist-upgrade -y

@@ -1,0 +1,4 @@
+# dffix-test: --fix=pkg-clean
+FROM debian:12
+RUN --mount=type=cache,target=/var/cache/apt --mount=type=cache,target=/var/lib/apt \
+    apt-get update && apt-get install -y curl

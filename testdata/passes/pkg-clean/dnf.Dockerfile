@@ -1,0 +1,3 @@
+# dffix-test: --fix=pkg-clean
+FROM fedora:40
+RUN dnf install -y httpd

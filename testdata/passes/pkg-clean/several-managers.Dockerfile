@@ -1,0 +1,3 @@
+# dffix-test: --fix=pkg-clean
+FROM debian:12
+RUN apt-get install -y a && yum install -y b
