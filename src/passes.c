@@ -80,9 +80,29 @@ const char *dfx_pass_eol(const dfx_pass_ctx *ctx)
 	return ctx->doc->crlf ? "\r\n" : "\n";
 }
 
+/* 1 when text placed right after `node` would join it: the node ends in a
+ * continuation (the builder would read the next line as part of it) or has
+ * no line ending (the end of the file). */
+static int open_ended(const dfx_node *node)
+{
+	if (!node)
+		return 0;
+	if (node->end == node->start || node->src[node->end - 1] != '\n')
+		return 1;
+	if ((node->kind == DFX_NODE_INSTRUCTION || node->kind == DFX_NODE_ERROR) && !node->heredoc_count) {
+		for (size_t i = node->segment_count; i-- > 0;)
+			if (node->segments[i].kind == DFX_SEG_CONTENT)
+				return node->segments[i].continues;
+	}
+	return 0;
+}
+
 int dfx_pass_replace(dfx_pass_ctx *ctx, dfx_node *first, dfx_node *last, const char *text, size_t len,
 		     dfx_node **new_first)
 {
+	/* New text after an open continuation would become part of it. */
+	if (open_ended(first->prev))
+		return DFFIX_EPARSE;
 	dfx_node *nf, *nl;
 	int error = dfx_cst_parse_fragment(&nf, &nl, ctx->doc, text, len);
 	if (error < 0)
@@ -104,6 +124,8 @@ int dfx_pass_replace(dfx_pass_ctx *ctx, dfx_node *first, dfx_node *last, const c
 
 int dfx_pass_insert(dfx_pass_ctx *ctx, dfx_node *before, const char *text, size_t len, dfx_node **new_first)
 {
+	if (open_ended(before ? before->prev : ctx->doc->last))
+		return DFFIX_EPARSE;
 	dfx_node *nf, *nl;
 	int error = dfx_cst_parse_fragment(&nf, &nl, ctx->doc, text, len);
 	if (error < 0)

@@ -469,7 +469,18 @@ int dfx_print_instruction(dffix_buf *out, const dffix_doc *doc, const dfx_node *
 			boundary_prev = boundary;
 			prev_brk = to;
 		} else {
-			trim_line(&e);
+			/* The builder trims all white space (\r, \v, \f too) at the end of
+			 * the logical line; so may we, unless that would leave the escape
+			 * character last and turn the line into a continuation. */
+			size_t keep = e.out->size;
+			while (!e.error && e.out->size > e.line_start && dfx_is_space((unsigned char)e.out->ptr[e.out->size - 1]))
+				e.out->size--;
+			size_t n = e.out->size - e.line_start;
+			const char *t = e.out->ptr + e.line_start;
+			if (!e.error && n < keep - e.line_start && n >= 1 && t[n - 1] == esc && !(n >= 2 && t[n - 2] == esc))
+				e.out->size = keep;
+			if (!e.error)
+				e.out->ptr[e.out->size] = '\0';
 			emit_eol(&e, eol);
 		}
 		have_prev = 1;
