@@ -25,7 +25,7 @@ LIB_OBJS = $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
 CLI_OBJS = $(CLI_SRCS:src/%.c=$(BUILD)/%.o)
 
 UNIT_TESTS = test_parser test_printer test_config test_fileio test_walk test_imageref test_diff test_shell \
-	test_pass_merge_run test_pass_pkg_clean \
+	test_pass_merge_run test_pass_pkg_clean test_pass_pin_tag test_pass_arbitrary_uid test_pass_cache_order \
 	test_rules test_report
 UNIT_BINS = $(UNIT_TESTS:%=$(BUILD)/tests/%)
 

@@ -3,7 +3,8 @@
  * with pins and a writable directory so pin-tag and arbitrary-uid have work.
  * For every input that parses without errors: fix + format succeeds, the
  * output parses with no error, every comment line of the input is still in
- * the output, and a second fix + format of the output changes nothing.
+ * the output, and a second fix + format of the output changes nothing. The
+ * lint rules run on the input too, for crashes and diagnostic spans.
  */
 #include "fuzz_common.h"
 
@@ -64,6 +65,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!doc3)
 		goto done;
 	fuzz_comment_lines(&before, doc3);
+	/* The lint rules read the same tree (the CLI's --lint). */
+	rc = dffix_doc_lint(doc3, &opts);
+	if (rc < 0 && rc != DFFIX_ENOMEM)
+		fuzz_fail("dffix_doc_lint returned %d", rc);
+	fuzz_check_diags(doc3, size);
 
 	doc2 = fix_format(&out2, &rc, out.ptr ? out.ptr : "", out.size, &opts);
 	if (!doc2 || rc == DFFIX_ENOMEM)

@@ -24,7 +24,7 @@
 
 /* The budget is a fixed allowance plus a few steps per line, so that the
  * snakes of two huge but similar files never run out of it. */
-#define BUDGET_BASE ((uint64_t)1 << 26)
+#define BUDGET_BASE     ((uint64_t)1 << 26)
 #define BUDGET_PER_LINE 16u
 
 #define NONE ((ptrdiff_t)-1) /* a diagonal no path reaches (yet) */
@@ -90,8 +90,7 @@ static size_t line_len(const side *s, size_t i)
 static int same_line(const side *a, size_t i, const side *b, size_t j)
 {
 	size_t len = line_len(a, i);
-	return len == line_len(b, j) &&
-	       memcmp(a->text + a->start[i], b->text + b->start[j], len) == 0;
+	return len == line_len(b, j) && memcmp(a->text + a->start[i], b->text + b->start[j], len) == 0;
 }
 
 /* Section - numbering lines */
@@ -106,7 +105,7 @@ typedef struct interner {
 	size_t *slot; /* open addressing; 0 = empty, else 1 + index into u */
 	size_t mask;  /* slots - 1; slots is a power of two */
 	int shift;    /* 64 - log2(slots) */
-	uniq *u; /* one entry per distinct line seen */
+	uniq *u;      /* one entry per distinct line seen */
 	size_t nu;
 } interner;
 
@@ -147,8 +146,7 @@ static size_t intern(interner *t, const char *p, size_t len)
 
 /* Fills ids[0, n) for lines first.. of a, then ids[n, n + m) for lines
  * first.. of b. */
-static int number_lines(size_t *ids, const side *a, const side *b, size_t first, size_t n,
-			size_t m)
+static int number_lines(size_t *ids, const side *a, const side *b, size_t first, size_t n, size_t m)
 {
 	interner t = {NULL, 0, 60, NULL, 0};
 	size_t cap = 16;
@@ -214,8 +212,7 @@ static int spend(search *s, ptrdiff_t steps)
  *
  * Returns 0, or -1 when the budget or the arrays run out.
  */
-static int middle_snake(search *s, ptrdiff_t x0, ptrdiff_t x1, ptrdiff_t y0, ptrdiff_t y1,
-			snake *out)
+static int middle_snake(search *s, ptrdiff_t x0, ptrdiff_t x1, ptrdiff_t y0, ptrdiff_t y1, snake *out)
 {
 	const size_t *a = s->a + x0, *b = s->b + y0;
 	ptrdiff_t n = x1 - x0, m = y1 - y0, delta = n - m;
@@ -284,8 +281,7 @@ static int middle_snake(search *s, ptrdiff_t x0, ptrdiff_t x1, ptrdiff_t y0, ptr
 				if (c < d && r[c + 1] != NONE && r[c + 1] > 0)
 					x = r[c + 1] - 1;
 				/* Up, from diagonal k - 1: one line of b inserted. */
-				if (c > -d && r[c - 1] != NONE && r[c - 1] - (k - 1) > 0 &&
-				    (x == NONE || r[c - 1] < x))
+				if (c > -d && r[c - 1] != NONE && r[c - 1] - (k - 1) > 0 && (x == NONE || r[c - 1] < x))
 					x = r[c - 1];
 			}
 			if (x == NONE) {
@@ -427,8 +423,7 @@ static int put_line(dffix_buf *out, char mark, const side *s, size_t i, const ch
 
 	if (color && (error = dffix_buf_puts(out, color)) < 0)
 		return error;
-	if ((error = dffix_buf_put(out, &mark, 1)) < 0 ||
-	    (error = dffix_buf_put(out, p, len - (size_t)has_nl)) < 0)
+	if ((error = dffix_buf_put(out, &mark, 1)) < 0 || (error = dffix_buf_put(out, p, len - (size_t)has_nl)) < 0)
 		return error;
 	if (color && (error = dffix_buf_puts(out, RESET)) < 0)
 		return error;
@@ -450,8 +445,7 @@ static int put_range(dffix_buf *out, size_t start, size_t count)
 
 static int put_header(dffix_buf *out, const char *prefix, const char *label, int color)
 {
-	return dffix_buf_printf(out, "%s%s%s%s\n", color ? BOLD : "", prefix, label,
-				color ? RESET : "");
+	return dffix_buf_printf(out, "%s%s%s%s\n", color ? BOLD : "", prefix, label, color ? RESET : "");
 }
 
 static int is_shared(const side *a, size_t i, const side *b, size_t j)
@@ -481,17 +475,14 @@ static void skip_block(const side *a, const side *b, size_t *i, size_t *j)
 
 /* Prints the hunk a[i0, i1) / b[j0, j1): shared lines as context, each block
  * of changes as its deletions then its insertions. */
-static int put_hunk(dffix_buf *out, const side *a, const side *b, size_t i0, size_t i1,
-		    size_t j0, size_t j1, int color)
+static int put_hunk(dffix_buf *out, const side *a, const side *b, size_t i0, size_t i1, size_t j0, size_t j1, int color)
 {
 	int error;
 
-	if ((color && (error = dffix_buf_puts(out, CYAN)) < 0) ||
-	    (error = dffix_buf_puts(out, "@@ -")) < 0 || (error = put_range(out, i0, i1 - i0)) < 0 ||
-	    (error = dffix_buf_puts(out, " +")) < 0 || (error = put_range(out, j0, j1 - j0)) < 0 ||
-	    (error = dffix_buf_puts(out, " @@")) < 0 ||
-	    (color && (error = dffix_buf_puts(out, RESET)) < 0) ||
-	    (error = dffix_buf_put(out, "\n", 1)) < 0)
+	if ((color && (error = dffix_buf_puts(out, CYAN)) < 0) || (error = dffix_buf_puts(out, "@@ -")) < 0 ||
+	    (error = put_range(out, i0, i1 - i0)) < 0 || (error = dffix_buf_puts(out, " +")) < 0 ||
+	    (error = put_range(out, j0, j1 - j0)) < 0 || (error = dffix_buf_puts(out, " @@")) < 0 ||
+	    (color && (error = dffix_buf_puts(out, RESET)) < 0) || (error = dffix_buf_put(out, "\n", 1)) < 0)
 		return error;
 	while (i0 < i1 || j0 < j1) {
 		if (i0 < i1 && j0 < j1 && is_shared(a, i0, b, j0)) {
@@ -556,8 +547,8 @@ static int put_hunks(dffix_buf *out, const side *a, const side *b, const dfx_dif
 
 /* Section - entry points */
 
-int dfx_diff__unified_budget(dffix_buf *out, const char *a, size_t alen, const char *b,
-			     size_t blen, const dfx_diff_options *opts, uint64_t budget)
+int dfx_diff__unified_budget(dffix_buf *out, const char *a, size_t alen, const char *b, size_t blen,
+                             const dfx_diff_options *opts, uint64_t budget)
 {
 	static const dfx_diff_options defaults = DFX_DIFF_OPTIONS_INIT;
 	side sa = {NULL, 0, NULL, NULL}, sb = {NULL, 0, NULL, NULL};
@@ -576,8 +567,7 @@ int dfx_diff__unified_budget(dffix_buf *out, const char *a, size_t alen, const c
 	 * them aside before numbering anything. */
 	while (pre < sa.n && pre < sb.n && same_line(&sa, pre, &sb, pre))
 		pre++;
-	while (suf < sa.n - pre && suf < sb.n - pre &&
-	       same_line(&sa, sa.n - 1 - suf, &sb, sb.n - 1 - suf))
+	while (suf < sa.n - pre && suf < sb.n - pre && same_line(&sa, sa.n - 1 - suf, &sb, sb.n - 1 - suf))
 		suf++;
 	if (pre + suf == sa.n && pre + suf == sb.n)
 		goto cleanup; /* equal: nothing to print */
@@ -593,7 +583,7 @@ cleanup:
 }
 
 int dfx_diff_unified(dffix_buf *out, const char *a, size_t alen, const char *b, size_t blen,
-		     const dfx_diff_options *opts)
+                     const dfx_diff_options *opts)
 {
 	return dfx_diff__unified_budget(out, a, alen, b, blen, opts, 0);
 }

@@ -4,18 +4,19 @@
  * UID whose group is 0, so those directories must belong to group 0 and give
  * the group the owner's rights:
  *
- *     FROM ubi9                          FROM ubi9
- *     WORKDIR /app                       WORKDIR /app
- *     COPY . .                           COPY . .
- *     VOLUME /data                  ->   VOLUME /data
- *     USER 1001                          RUN mkdir -p /data && \
- *     CMD ["./run"]                          chgrp -R 0 /app /data && \
- *                                            chmod -R g=u /app /data
- *                                        USER 1001
- *                                        CMD ["./run"]
+ *     FROM ubi9                     FROM ubi9
+ *     WORKDIR /app                  WORKDIR /app
+ *     COPY . .                      COPY . .
+ *     USER 1001               ->    RUN chgrp -R 0 /app && \
+ *     CMD ["./run"]                     chmod -R g=u /app
+ *                                   USER 1001
+ *                                   CMD ["./run"]
  *
- * (shown without the VOLUME rule below: here /data is only declared, so the
- * RUN goes before the VOLUME line instead).
+ *     RUN mkdir /var/lib/app        RUN mkdir /var/lib/app
+ *     VOLUME /var/lib/app /cache -> RUN mkdir -p /cache && \
+ *                                       chgrp -R 0 /var/lib/app /cache && \
+ *                                       chmod -R g=u /var/lib/app /cache
+ *                                   VOLUME /var/lib/app /cache
  *
  * The directories: every WORKDIR and VOLUME of the final stage plus the
  * configured writable_dirs. A directory is left out (with a diagnostic) when
@@ -27,7 +28,8 @@
  *
  * Placement: after the last instruction that may write into the directory
  * (WORKDIR creating it, COPY/ADD into it, a RUN naming it, working in it, or
- * using variables) and before the first of: a USER that is not root, CMD,
+ * using variables; an unknown working directory counts as /) and before the
+ * first of: a USER that is not root, CMD,
  * ENTRYPOINT, HEALTHCHECK, SHELL, or a VOLUME covering the directory. The
  * VOLUME rule: the classic builder discards what a RUN changes inside a
  * declared volume (docker's Dockerfile reference, VOLUME, "Changing the
@@ -36,9 +38,9 @@
  * its VOLUME line the pass refuses. Directories with different windows get
  * separate RUNs. The RUN needs root: when a non-root USER is in effect there
  * the pass refuses. A base image's own USER is unknown and assumed root.
- * `mkdir -p` is added for directories no WORKDIR created (VOLUME and
- * configured ones), since chgrp fails on a missing path; it leaves existing
- * directories alone.
+ * `mkdir -p` is added for VOLUME and configured directories that no WORKDIR
+ * or mkdir of the stage created, since chgrp fails on a missing path (a
+ * VOLUME line does not create its directory); it leaves existing ones alone.
  */
 #include <string.h>
 #include <strings.h>
@@ -503,14 +505,17 @@ static int scan_handler(path_list *grp, path_list *mod, path_list *made, dfx_are
 /* Section - writes */
 
 /* The RUN text mentions `p` or a parent of it as a path component
- * (`/app`, `app/x`, `./app`), uses a variable, or runs inside it. */
+ * (`/app`, `app/x`, `./app`), uses a variable, or runs inside it. An
+ * unknown working directory (the base image's) counts as `/`, the default:
+ * counting it as "anywhere" would make every RUN before the first WORKDIR
+ * write everywhere. */
 static int run_touches(const dfx_node *n, const char *p, const char *cwd)
 {
 	const char *s = n->src + n->start;
 	size_t len = n->end - n->start;
 	if (memchr(s, '$', len) || memchr(s, '`', len))
 		return 1;
-	if (!cwd || is_under(cwd, p))
+	if (cwd && is_under(cwd, p))
 		return 1;
 	/* Each component of p, bounded by non-name characters. */
 	const char *c = p;
@@ -535,6 +540,20 @@ static int run_touches(const dfx_node *n, const char *p, const char *cwd)
 	return 0;
 }
 
+/* An instruction before nodes[i] of the stage created directory p (a
+ * WORKDIR of it or inside it, or a mkdir of it or inside it). */
+static int made_before(const uid_ctx *u, size_t i, const char *p)
+{
+	for (size_t j = 0; j < i; j++) {
+		if (u->workdir[j] && is_under(u->workdir[j], p))
+			return 1;
+		for (size_t k = 0; k < u->made[j].len; k++)
+			if (is_under(u->made[j].items[k], p))
+				return 1;
+	}
+	return 0;
+}
+
 /* Whether instruction i may write into directory p. */
 static int writes(uid_ctx *u, size_t i, const char *p, const path_list *grp, const path_list *mod)
 {
@@ -542,7 +561,10 @@ static int writes(uid_ctx *u, size_t i, const char *p, const path_list *grp, con
 	const char *cwd = u->before[i].cwd;
 	switch (n->instr.keyword) {
 	case DFX_KW_WORKDIR:
-		return !u->workdir[i] || is_under(u->workdir[i], p);
+		if (!u->workdir[i])
+			return 1;
+		/* It creates its directory, unless that exists already. */
+		return is_under(u->workdir[i], p) && !made_before(u, i, u->workdir[i]);
 	case DFX_KW_COPY:
 	case DFX_KW_ADD: {
 		const char *d = copy_dest(u->arena, n, cwd, u->ctx->doc->escape);
@@ -781,15 +803,7 @@ static int insert_run(uid_ctx *u, int group, long limit)
 			top = &u->dirs[top->cover - 1];
 		if (top->skip || top->group != group || d->kind == SRC_WORKDIR)
 			continue;
-		int made = 0; /* a WORKDIR or mkdir before the RUN created it */
-		for (long j = 0; j < limit; j++) {
-			if (u->workdir[j] && is_under(u->workdir[j], d->path))
-				made = 1;
-			for (size_t k = 0; k < u->made[j].len; k++)
-				if (is_under(u->made[j].items[k], d->path))
-					made = 1;
-		}
-		if (!made && (error = dffix_buf_printf(&mk, " %s", d->path)) < 0)
+		if (!made_before(u, (size_t)limit, d->path) && (error = dffix_buf_printf(&mk, " %s", d->path)) < 0)
 			goto cleanup;
 	}
 	if ((error = dffix_buf_puts(&text, "RUN ")) < 0)

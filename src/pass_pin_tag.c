@@ -396,9 +396,7 @@ static int pin_literal(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_node **node,
 		error = dfx_pass_refused(ctx, self, at, "`%s` is split over lines; pin it by hand", old);
 		goto cleanup;
 	}
-	/* Diagnostics point at the original node: it keeps its input position. */
-	if (n == *node)
-		*node = nn;
+	*node = nn;
 	error = dfx_pass_applied(ctx, self, at, "pinned %s `%s` to `%s`", site_names[kind], old, word.ptr);
 cleanup:
 	dffix_buf_dispose(&word);
@@ -510,6 +508,8 @@ static int has_quote(const char *s, dfx_span sp, char escape)
  * follows the rewrites. */
 static int pin_flags(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_node **node)
 {
+	/* Diagnostics go to the original node: it keeps its input position. */
+	dfx_node *orig = *node;
 	const dfx_instr *in = dfx_node_instr(*node, 1);
 	for (size_t i = in ? in->flag_count : 0; i-- > 0;) {
 		dfx_node *n = *node;
@@ -532,12 +532,12 @@ static int pin_flags(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_node **node)
 		size_t len = v.end - v.start;
 		int error;
 		if (memchr(s, '$', len))
-			error = dfx_pass_refused(ctx, self, n,
+			error = dfx_pass_refused(ctx, self, orig,
 			                         "image `%.*s` in %s is given by a variable; pin-tag only follows "
 			                         "ARG defaults of FROM images",
 			                         (int)len, s, site_names[kind]);
 		else
-			error = pin_literal(ctx, self, node, kind, v.start, v.end, n);
+			error = pin_literal(ctx, self, node, kind, v.start, v.end, orig);
 		if (error < 0)
 			return error;
 	}

@@ -68,7 +68,7 @@ case_flags() {
 # only gid/mode changes of paths under the listed dirs. Reads `dfbuildcmp
 # --show` output on stdin.
 confined_diff() {
-	python3 - "$1" <<'PY'
+	python3 -c "$(cat <<'PY'
 import json, sys
 dirs = [l.strip().rstrip("/") for l in open(sys.argv[1]) if l.strip() and not l.startswith("#")]
 sections, cur = [], None
@@ -88,7 +88,7 @@ def index(lines):
     for l in lines:
         if l.startswith('"'):
             path, end = json.JSONDecoder().raw_decode(l)
-            out[path] = end.split()
+            out[path] = l[end:].split()
         else:
             out[l] = []
     return out
@@ -111,6 +111,7 @@ for line in bad[:10]:
     print("unexpected change: " + line)
 sys.exit(1 if bad else 0)
 PY
+)" "$1"
 }
 
 # Checks gid 0 and g=u under each listed dir of a local build output.

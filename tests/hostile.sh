@@ -88,7 +88,7 @@ check_limits() {
 		return 1
 	fi
 	if [ "$rss_kb" -gt "$b" ]; then
-		bad "$name: $what: peak RSS ${rss_kb} KiB > bound ${b} KiB ($bytes bytes, $lines lines)"
+		bad "$name: $what: peak RSS ${rss_kb} KiB > bound ${b} KiB ($bytes bytes, $lines lines; exit $rc)"
 		return 1
 	fi
 	return 0

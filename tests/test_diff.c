@@ -126,8 +126,8 @@ static void read_hunk_header(const char *p, size_t *l0, size_t *s0, size_t *l1, 
  * meets the start or end of the file. Returns the number of '-' and '+'
  * lines.
  */
-static size_t check_patch(const char *a, size_t alen, const char *b, size_t blen,
-			  const char *diff, size_t dlen, size_t ctx)
+static size_t check_patch(const char *a, size_t alen, const char *b, size_t blen, const char *diff, size_t dlen,
+                          size_t ctx)
 {
 	span *la, *lb;
 	size_t n = split(a, alen, &la), m = split(b, blen, &lb);
@@ -173,7 +173,7 @@ static size_t check_patch(const char *a, size_t alen, const char *b, size_t blen
 			span line = {p + 1, body + !no_newline};
 			if (no_newline)
 				assert_true(eol + 1 + 28 <= end &&
-					    memcmp(eol + 1, "\\ No newline at end of file\n", 28) == 0);
+				            memcmp(eol + 1, "\\ No newline at end of file\n", 28) == 0);
 			if (*p == ' ' || *p == '-') {
 				assert_true(ai < n);
 				/* The printed line minus its '\n' must be a's line. */
@@ -250,8 +250,7 @@ static void expect_diff(const char *a, const char *b, int context, int color, co
 	assert_int_equal(dfx_diff_unified(&out, a, strlen(a), b, strlen(b), &opts), 0);
 	assert_string_equal(out.ptr ? out.ptr : "", want);
 	if (!color)
-		check_patch(a, strlen(a), b, strlen(b), out.ptr, out.size,
-			    context < 0 ? 3 : (size_t)context);
+		check_patch(a, strlen(a), b, strlen(b), out.ptr, out.size, context < 0 ? 3 : (size_t)context);
 	dffix_buf_dispose(&out);
 }
 
@@ -301,160 +300,160 @@ static void test_diff__single_change(void **state)
 {
 	(void)state;
 	expect_diff("FROM alpine\n"
-		    "RUN apk add curl\n"
-		    "RUN apk add git\n"
-		    "COPY . /app\n"
-		    "CMD [\"app\"]\n",
-		    "FROM alpine\n"
-		    "RUN apk add curl git\n"
-		    "COPY . /app\n"
-		    "CMD [\"app\"]\n",
-		    3, 0,
-		    "--- a/Dockerfile\n"
-		    "+++ b/Dockerfile\n"
-		    "@@ -1,5 +1,4 @@\n"
-		    " FROM alpine\n"
-		    "-RUN apk add curl\n"
-		    "-RUN apk add git\n"
-		    "+RUN apk add curl git\n"
-		    " COPY . /app\n"
-		    " CMD [\"app\"]\n");
+	            "RUN apk add curl\n"
+	            "RUN apk add git\n"
+	            "COPY . /app\n"
+	            "CMD [\"app\"]\n",
+	            "FROM alpine\n"
+	            "RUN apk add curl git\n"
+	            "COPY . /app\n"
+	            "CMD [\"app\"]\n",
+	            3, 0,
+	            "--- a/Dockerfile\n"
+	            "+++ b/Dockerfile\n"
+	            "@@ -1,5 +1,4 @@\n"
+	            " FROM alpine\n"
+	            "-RUN apk add curl\n"
+	            "-RUN apk add git\n"
+	            "+RUN apk add curl git\n"
+	            " COPY . /app\n"
+	            " CMD [\"app\"]\n");
 }
 
 static void test_diff__one_line_each(void **state)
 {
 	(void)state;
 	expect_diff("a\n", "b\n", 3, 0,
-		    "--- a/Dockerfile\n"
-		    "+++ b/Dockerfile\n"
-		    "@@ -1 +1 @@\n"
-		    "-a\n"
-		    "+b\n");
+	            "--- a/Dockerfile\n"
+	            "+++ b/Dockerfile\n"
+	            "@@ -1 +1 @@\n"
+	            "-a\n"
+	            "+b\n");
 }
 
 static void test_diff__insert(void **state)
 {
 	(void)state;
 	expect_diff("a\nb\n", "a\nnew\nb\n", 3, 0,
-		    "--- a/Dockerfile\n"
-		    "+++ b/Dockerfile\n"
-		    "@@ -1,2 +1,3 @@\n"
-		    " a\n"
-		    "+new\n"
-		    " b\n");
+	            "--- a/Dockerfile\n"
+	            "+++ b/Dockerfile\n"
+	            "@@ -1,2 +1,3 @@\n"
+	            " a\n"
+	            "+new\n"
+	            " b\n");
 	/* Without context the old side is empty and names the line before. */
 	expect_diff("a\nb\n", "a\nnew\nb\n", 0, 0,
-		    "--- a/Dockerfile\n"
-		    "+++ b/Dockerfile\n"
-		    "@@ -1,0 +2 @@\n"
-		    "+new\n");
+	            "--- a/Dockerfile\n"
+	            "+++ b/Dockerfile\n"
+	            "@@ -1,0 +2 @@\n"
+	            "+new\n");
 	expect_diff("b\nc\n", "a\nb\nc\n", 0, 0,
-		    "--- a/Dockerfile\n"
-		    "+++ b/Dockerfile\n"
-		    "@@ -0,0 +1 @@\n"
-		    "+a\n");
+	            "--- a/Dockerfile\n"
+	            "+++ b/Dockerfile\n"
+	            "@@ -0,0 +1 @@\n"
+	            "+a\n");
 }
 
 static void test_diff__insert_first_delete_last(void **state)
 {
 	(void)state;
 	expect_diff("b\nc\nd\ne\n", "a\nb\nc\nd\n", 3, 0,
-		    "--- a/Dockerfile\n"
-		    "+++ b/Dockerfile\n"
-		    "@@ -1,4 +1,4 @@\n"
-		    "+a\n"
-		    " b\n"
-		    " c\n"
-		    " d\n"
-		    "-e\n");
+	            "--- a/Dockerfile\n"
+	            "+++ b/Dockerfile\n"
+	            "@@ -1,4 +1,4 @@\n"
+	            "+a\n"
+	            " b\n"
+	            " c\n"
+	            " d\n"
+	            "-e\n");
 }
 
 static void test_diff__empty_sides(void **state)
 {
 	(void)state;
 	expect_diff("", "a\nb\n", 3, 0,
-		    "--- a/Dockerfile\n"
-		    "+++ b/Dockerfile\n"
-		    "@@ -0,0 +1,2 @@\n"
-		    "+a\n"
-		    "+b\n");
+	            "--- a/Dockerfile\n"
+	            "+++ b/Dockerfile\n"
+	            "@@ -0,0 +1,2 @@\n"
+	            "+a\n"
+	            "+b\n");
 	expect_diff("a\nb\n", "", 3, 0,
-		    "--- a/Dockerfile\n"
-		    "+++ b/Dockerfile\n"
-		    "@@ -1,2 +0,0 @@\n"
-		    "-a\n"
-		    "-b\n");
+	            "--- a/Dockerfile\n"
+	            "+++ b/Dockerfile\n"
+	            "@@ -1,2 +0,0 @@\n"
+	            "-a\n"
+	            "-b\n");
 	expect_diff("", "x", 3, 0,
-		    "--- a/Dockerfile\n"
-		    "+++ b/Dockerfile\n"
-		    "@@ -0,0 +1 @@\n"
-		    "+x\n"
-		    "\\ No newline at end of file\n");
+	            "--- a/Dockerfile\n"
+	            "+++ b/Dockerfile\n"
+	            "@@ -0,0 +1 @@\n"
+	            "+x\n"
+	            "\\ No newline at end of file\n");
 }
 
 static void test_diff__no_newline(void **state)
 {
 	(void)state;
 	expect_diff("a\nb\nc", "a\nb\nc\n", 3, 0,
-		    "--- a/Dockerfile\n"
-		    "+++ b/Dockerfile\n"
-		    "@@ -1,3 +1,3 @@\n"
-		    " a\n"
-		    " b\n"
-		    "-c\n"
-		    "\\ No newline at end of file\n"
-		    "+c\n");
+	            "--- a/Dockerfile\n"
+	            "+++ b/Dockerfile\n"
+	            "@@ -1,3 +1,3 @@\n"
+	            " a\n"
+	            " b\n"
+	            "-c\n"
+	            "\\ No newline at end of file\n"
+	            "+c\n");
 	expect_diff("a\nb\nc\n", "a\nb\nc", 3, 0,
-		    "--- a/Dockerfile\n"
-		    "+++ b/Dockerfile\n"
-		    "@@ -1,3 +1,3 @@\n"
-		    " a\n"
-		    " b\n"
-		    "-c\n"
-		    "+c\n"
-		    "\\ No newline at end of file\n");
+	            "--- a/Dockerfile\n"
+	            "+++ b/Dockerfile\n"
+	            "@@ -1,3 +1,3 @@\n"
+	            " a\n"
+	            " b\n"
+	            "-c\n"
+	            "+c\n"
+	            "\\ No newline at end of file\n");
 	expect_diff("x\ny", "x\nz", 3, 0,
-		    "--- a/Dockerfile\n"
-		    "+++ b/Dockerfile\n"
-		    "@@ -1,2 +1,2 @@\n"
-		    " x\n"
-		    "-y\n"
-		    "\\ No newline at end of file\n"
-		    "+z\n"
-		    "\\ No newline at end of file\n");
+	            "--- a/Dockerfile\n"
+	            "+++ b/Dockerfile\n"
+	            "@@ -1,2 +1,2 @@\n"
+	            " x\n"
+	            "-y\n"
+	            "\\ No newline at end of file\n"
+	            "+z\n"
+	            "\\ No newline at end of file\n");
 	/* A shared last line without newline is context, with the note. */
 	expect_diff("a\nb\nc\nd\ne", "a\nB\nc\nd\ne", 3, 0,
-		    "--- a/Dockerfile\n"
-		    "+++ b/Dockerfile\n"
-		    "@@ -1,5 +1,5 @@\n"
-		    " a\n"
-		    "-b\n"
-		    "+B\n"
-		    " c\n"
-		    " d\n"
-		    " e\n"
-		    "\\ No newline at end of file\n");
+	            "--- a/Dockerfile\n"
+	            "+++ b/Dockerfile\n"
+	            "@@ -1,5 +1,5 @@\n"
+	            " a\n"
+	            "-b\n"
+	            "+B\n"
+	            " c\n"
+	            " d\n"
+	            " e\n"
+	            "\\ No newline at end of file\n");
 }
 
 static void test_diff__crlf(void **state)
 {
 	(void)state;
 	expect_diff("FROM a\r\nRUN x\r\nRUN y\r\n", "FROM a\r\nRUN x && y\r\n", 3, 0,
-		    "--- a/Dockerfile\n"
-		    "+++ b/Dockerfile\n"
-		    "@@ -1,3 +1,2 @@\n"
-		    " FROM a\r\n"
-		    "-RUN x\r\n"
-		    "-RUN y\r\n"
-		    "+RUN x && y\r\n");
+	            "--- a/Dockerfile\n"
+	            "+++ b/Dockerfile\n"
+	            "@@ -1,3 +1,2 @@\n"
+	            " FROM a\r\n"
+	            "-RUN x\r\n"
+	            "-RUN y\r\n"
+	            "+RUN x && y\r\n");
 	/* The '\r' is part of the line: "a\r\n" and "a\n" differ. */
 	expect_diff("a\r\nb\r\n", "a\nb\r\n", 3, 0,
-		    "--- a/Dockerfile\n"
-		    "+++ b/Dockerfile\n"
-		    "@@ -1,2 +1,2 @@\n"
-		    "-a\r\n"
-		    "+a\n"
-		    " b\r\n");
+	            "--- a/Dockerfile\n"
+	            "+++ b/Dockerfile\n"
+	            "@@ -1,2 +1,2 @@\n"
+	            "-a\r\n"
+	            "+a\n"
+	            " b\r\n");
 }
 
 /* Lines "l1".."l20", with the listed (1-based) lines upper-cased. */
@@ -478,46 +477,46 @@ static void test_diff__hunks_merge_or_split(void **state)
 	/* 12 shared lines between the changes: more than 2 * 3, two hunks. */
 	numbered(b, (const int[]){2, 18}, 2);
 	expect_diff(a, b, 3, 0,
-		    "--- a/Dockerfile\n"
-		    "+++ b/Dockerfile\n"
-		    "@@ -1,5 +1,5 @@\n"
-		    " l1\n"
-		    "-l2\n"
-		    "+L2\n"
-		    " l3\n"
-		    " l4\n"
-		    " l5\n"
-		    "@@ -15,6 +15,6 @@\n"
-		    " l15\n"
-		    " l16\n"
-		    " l17\n"
-		    "-l18\n"
-		    "+L18\n"
-		    " l19\n"
-		    " l20\n");
+	            "--- a/Dockerfile\n"
+	            "+++ b/Dockerfile\n"
+	            "@@ -1,5 +1,5 @@\n"
+	            " l1\n"
+	            "-l2\n"
+	            "+L2\n"
+	            " l3\n"
+	            " l4\n"
+	            " l5\n"
+	            "@@ -15,6 +15,6 @@\n"
+	            " l15\n"
+	            " l16\n"
+	            " l17\n"
+	            "-l18\n"
+	            "+L18\n"
+	            " l19\n"
+	            " l20\n");
 
 	/* Exactly 2 * 3 shared lines between them: one hunk. */
 	numbered(b, (const int[]){5, 12}, 2);
 	expect_diff(a, b, 3, 0,
-		    "--- a/Dockerfile\n"
-		    "+++ b/Dockerfile\n"
-		    "@@ -2,14 +2,14 @@\n"
-		    " l2\n"
-		    " l3\n"
-		    " l4\n"
-		    "-l5\n"
-		    "+L5\n"
-		    " l6\n"
-		    " l7\n"
-		    " l8\n"
-		    " l9\n"
-		    " l10\n"
-		    " l11\n"
-		    "-l12\n"
-		    "+L12\n"
-		    " l13\n"
-		    " l14\n"
-		    " l15\n");
+	            "--- a/Dockerfile\n"
+	            "+++ b/Dockerfile\n"
+	            "@@ -2,14 +2,14 @@\n"
+	            " l2\n"
+	            " l3\n"
+	            " l4\n"
+	            "-l5\n"
+	            "+L5\n"
+	            " l6\n"
+	            " l7\n"
+	            " l8\n"
+	            " l9\n"
+	            " l10\n"
+	            " l11\n"
+	            "-l12\n"
+	            "+L12\n"
+	            " l13\n"
+	            " l14\n"
+	            " l15\n");
 
 	/* One more shared line: two hunks again. */
 	numbered(b, (const int[]){5, 13}, 2);
@@ -532,51 +531,51 @@ static void test_diff__hunks_merge_or_split(void **state)
 	/* Context 1: two shared lines between changes merge. */
 	numbered(b, (const int[]){3, 6}, 2);
 	expect_diff(a, b, 1, 0,
-		    "--- a/Dockerfile\n"
-		    "+++ b/Dockerfile\n"
-		    "@@ -2,6 +2,6 @@\n"
-		    " l2\n"
-		    "-l3\n"
-		    "+L3\n"
-		    " l4\n"
-		    " l5\n"
-		    "-l6\n"
-		    "+L6\n"
-		    " l7\n");
+	            "--- a/Dockerfile\n"
+	            "+++ b/Dockerfile\n"
+	            "@@ -2,6 +2,6 @@\n"
+	            " l2\n"
+	            "-l3\n"
+	            "+L3\n"
+	            " l4\n"
+	            " l5\n"
+	            "-l6\n"
+	            "+L6\n"
+	            " l7\n");
 }
 
 static void test_diff__context_zero(void **state)
 {
 	(void)state;
 	expect_diff("a\nb\nc\nd\ne\n", "a\nc\nd\nX\ne\n", 0, 0,
-		    "--- a/Dockerfile\n"
-		    "+++ b/Dockerfile\n"
-		    "@@ -2 +1,0 @@\n"
-		    "-b\n"
-		    "@@ -4,0 +4 @@\n"
-		    "+X\n");
+	            "--- a/Dockerfile\n"
+	            "+++ b/Dockerfile\n"
+	            "@@ -2 +1,0 @@\n"
+	            "-b\n"
+	            "@@ -4,0 +4 @@\n"
+	            "+X\n");
 }
 
 static void test_diff__color(void **state)
 {
 	(void)state;
 	expect_diff("a\nb\nc\n", "a\nB\nc\nd", 3, 1,
-		    "\033[1m--- a/Dockerfile\033[m\n"
-		    "\033[1m+++ b/Dockerfile\033[m\n"
-		    "\033[36m@@ -1,3 +1,4 @@\033[m\n"
-		    " a\n"
-		    "\033[31m-b\033[m\n"
-		    "\033[32m+B\033[m\n"
-		    " c\n"
-		    "\033[32m+d\033[m\n"
-		    "\\ No newline at end of file\n");
+	            "\033[1m--- a/Dockerfile\033[m\n"
+	            "\033[1m+++ b/Dockerfile\033[m\n"
+	            "\033[36m@@ -1,3 +1,4 @@\033[m\n"
+	            " a\n"
+	            "\033[31m-b\033[m\n"
+	            "\033[32m+B\033[m\n"
+	            " c\n"
+	            "\033[32m+d\033[m\n"
+	            "\\ No newline at end of file\n");
 	/* The reset goes after a line's '\r', right before its newline. */
 	expect_diff("a\r\n", "b\r\n", 0, 1,
-		    "\033[1m--- a/Dockerfile\033[m\n"
-		    "\033[1m+++ b/Dockerfile\033[m\n"
-		    "\033[36m@@ -1 +1 @@\033[m\n"
-		    "\033[31m-a\r\033[m\n"
-		    "\033[32m+b\r\033[m\n");
+	            "\033[1m--- a/Dockerfile\033[m\n"
+	            "\033[1m+++ b/Dockerfile\033[m\n"
+	            "\033[36m@@ -1 +1 @@\033[m\n"
+	            "\033[31m-a\r\033[m\n"
+	            "\033[32m+b\r\033[m\n");
 }
 
 /* Section - behaviour */
@@ -663,8 +662,8 @@ static void test_diff__random_pairs_apply(void **state)
 		int context = round % 5 - 1; /* -1 (3), 0, 1, 2, 3 */
 		dfx_diff_options opts = {"a", "b", context, 0};
 		assert_int_equal(dfx_diff_unified(&out, a.ptr, a.size, b.ptr, b.size, &opts), 0);
-		check_patch(a.ptr ? a.ptr : "", a.size, b.ptr ? b.ptr : "", b.size,
-			    out.ptr ? out.ptr : "", out.size, context < 0 ? 3 : (size_t)context);
+		check_patch(a.ptr ? a.ptr : "", a.size, b.ptr ? b.ptr : "", b.size, out.ptr ? out.ptr : "", out.size,
+		            context < 0 ? 3 : (size_t)context);
 		dffix_buf_dispose(&a);
 		dffix_buf_dispose(&b);
 		dffix_buf_dispose(&out);
@@ -686,7 +685,7 @@ static void test_diff__minimal_on_small_inputs(void **state)
 			random_text(&b, &seed, next_random(&seed) % 60, alpha);
 		assert_int_equal(dfx_diff_unified(&out, a.ptr, a.size, b.ptr, b.size, NULL), 0);
 		size_t edits = check_patch(a.ptr ? a.ptr : "", a.size, b.ptr ? b.ptr : "", b.size,
-					   out.ptr ? out.ptr : "", out.size, 3);
+		                           out.ptr ? out.ptr : "", out.size, 3);
 		assert_int_equal(edits, min_edits(a.ptr ? a.ptr : "", a.size, b.ptr ? b.ptr : "", b.size));
 		dffix_buf_dispose(&a);
 		dffix_buf_dispose(&b);
@@ -709,7 +708,7 @@ static void test_diff__any_budget_is_correct(void **state)
 		dfx_diff_options opts = {"a", "b", 2, 0};
 		assert_int_equal(dfx_diff__unified_budget(&out, a.ptr, a.size, b.ptr, b.size, &opts, budget), 0);
 		size_t edits = check_patch(a.ptr ? a.ptr : "", a.size, b.ptr ? b.ptr : "", b.size,
-					   out.ptr ? out.ptr : "", out.size, 2);
+		                           out.ptr ? out.ptr : "", out.size, 2);
 		assert_true(edits >= min_edits(a.ptr ? a.ptr : "", a.size, b.ptr ? b.ptr : "", b.size));
 		dffix_buf_dispose(&a);
 		dffix_buf_dispose(&b);
@@ -771,10 +770,10 @@ static void test_diff__large_similar_files(void **state)
 	assert_non_null(strstr(out.ptr, "\n@@ -7,7 +7,7 @@\n line 7\n line 8\n line 9\n-line 10\n+changed 10\n"));
 	assert_non_null(strstr(out.ptr, "\n@@ -499997,7 +499997,6 @@\n"));
 	assert_non_null(strstr(out.ptr, "\n@@ -699998,6 +699997,7 @@\n line 699998\n line 699999\n"
-					" line 700000\n+inserted\n line 700001\n"));
+	                                " line 700000\n+inserted\n line 700001\n"));
 	assert_non_null(strstr(out.ptr, "\n@@ -999897,7 +999897,7 @@\n"));
 	assert_non_null(strstr(out.ptr, "\n@@ -999998,3 +999998,4 @@\n line 999998\n line 999999\n"
-					" line 1000000\n+tail\n\\ No newline at end of file\n"));
+	                                " line 1000000\n+tail\n\\ No newline at end of file\n"));
 	assert_int_equal(check_patch(a.ptr, a.size, b.ptr, b.size, out.ptr, out.size, 3), 7);
 	dffix_buf_dispose(&a);
 	dffix_buf_dispose(&b);
@@ -827,27 +826,27 @@ static void test_diff__nothing_in_common(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_diff__single_change),
-		cmocka_unit_test(test_diff__one_line_each),
-		cmocka_unit_test(test_diff__insert),
-		cmocka_unit_test(test_diff__insert_first_delete_last),
-		cmocka_unit_test(test_diff__empty_sides),
-		cmocka_unit_test(test_diff__no_newline),
-		cmocka_unit_test(test_diff__crlf),
-		cmocka_unit_test(test_diff__hunks_merge_or_split),
-		cmocka_unit_test(test_diff__context_zero),
-		cmocka_unit_test(test_diff__color),
-		cmocka_unit_test(test_diff__equal_inputs_append_nothing),
-		cmocka_unit_test(test_diff__defaults),
-		cmocka_unit_test(test_diff__appends_after_existing_text),
-		cmocka_unit_test(test_diff__buffer_cap_is_enomem),
-		cmocka_unit_test(test_diff__random_pairs_apply),
-		cmocka_unit_test(test_diff__minimal_on_small_inputs),
-		cmocka_unit_test(test_diff__any_budget_is_correct),
-		cmocka_unit_test(test_diff__budget_fallback_replaces_block),
-		cmocka_unit_test(test_diff__large_similar_files),
-		cmocka_unit_test(test_diff__large_unrelated_files_hit_budget),
-		cmocka_unit_test(test_diff__nothing_in_common),
+	    cmocka_unit_test(test_diff__single_change),
+	    cmocka_unit_test(test_diff__one_line_each),
+	    cmocka_unit_test(test_diff__insert),
+	    cmocka_unit_test(test_diff__insert_first_delete_last),
+	    cmocka_unit_test(test_diff__empty_sides),
+	    cmocka_unit_test(test_diff__no_newline),
+	    cmocka_unit_test(test_diff__crlf),
+	    cmocka_unit_test(test_diff__hunks_merge_or_split),
+	    cmocka_unit_test(test_diff__context_zero),
+	    cmocka_unit_test(test_diff__color),
+	    cmocka_unit_test(test_diff__equal_inputs_append_nothing),
+	    cmocka_unit_test(test_diff__defaults),
+	    cmocka_unit_test(test_diff__appends_after_existing_text),
+	    cmocka_unit_test(test_diff__buffer_cap_is_enomem),
+	    cmocka_unit_test(test_diff__random_pairs_apply),
+	    cmocka_unit_test(test_diff__minimal_on_small_inputs),
+	    cmocka_unit_test(test_diff__any_budget_is_correct),
+	    cmocka_unit_test(test_diff__budget_fallback_replaces_block),
+	    cmocka_unit_test(test_diff__large_similar_files),
+	    cmocka_unit_test(test_diff__large_unrelated_files_hit_budget),
+	    cmocka_unit_test(test_diff__nothing_in_common),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -181,6 +181,15 @@ static void test_pass_arbitrary_uid__volumes(void **state)
 static void test_pass_arbitrary_uid__volume_before_write(void **state)
 {
 	(void)state;
+	/* A WORKDIR of a directory that exists already, or a RUN naming other
+	 * paths (working directory unknown: taken as /), writes nothing there. */
+	expect_fix(
+	    "FROM redis\nRUN mkdir /data && chown redis /data\nVOLUME /data\nRUN mkdir /init\nWORKDIR /data\n"
+	    "CMD x\n",
+	    "FROM redis\nRUN mkdir /data && chown redis /data\nRUN chgrp -R 0 /data && \\\n    chmod -R g=u /data\n"
+	    "VOLUME /data\nRUN mkdir /init\nWORKDIR /data\nCMD x\n");
+	expect_kept("FROM redis\nVOLUME /data\nWORKDIR /data\n",
+	            "VOLUME on line 2 comes before the last write to /data (line 3)");
 	expect_kept("FROM ubi9\nVOLUME /data\nCOPY seed /data/\nCMD [\"x\"]\n",
 	            "VOLUME on line 2 comes before the last write to /data (line 3); the classic builder discards "
 	            "what a RUN changes in a volume after its VOLUME line");

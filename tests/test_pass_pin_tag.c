@@ -207,6 +207,13 @@ static void test_pass_pin_tag__run_mount(void **state)
 	           "RUN --mount=type=cache,from=nginx:1.25,target=/x "
 	           "--mount=type=bind,from=alpine:3.19@sha256:" D64 ",target=/y true\n");
 	expect_kept("FROM alpine:3\nRUN --mount=from=ubuntu,target=/y true\n", "no pin configured for ubuntu");
+	/* Both rewrites of one RUN are reported at its input line. */
+	outcome r;
+	fix(&r, "FROM alpine:3\nRUN --mount=from=nginx,target=/x --mount=from=alpine,target=/y true\n");
+	assert_int_equal(count_kind(r.doc, DFFIX_DIAG_APPLIED), 2);
+	for (size_t i = 0; i < dffix_doc_diag_count(r.doc); i++)
+		assert_int_equal(dffix_doc_diag(r.doc, i)->line, 2);
+	done(&r);
 }
 
 static void test_pass_pin_tag__arg_default(void **state)

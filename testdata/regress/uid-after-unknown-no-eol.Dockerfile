@@ -1,0 +1,4 @@
+# dffix-test: --profile=openshift
+FROM alpine:3.19
+WORKDIR /app
+foo
