@@ -831,6 +831,11 @@ static int insert_run(uid_ctx *u, int group, long limit)
 			    (error = dffix_buf_puts(&t2, eol)) < 0 ||
 			    (error = dfx_pass_replace(ctx, last, last, t2.ptr, t2.size, &u->nodes[u->n - 1])) < 0) {
 				dffix_buf_dispose(&t2);
+				if (error == DFFIX_EPARSE)
+					error = dfx_pass_refused(ctx, u->self, last,
+								 "the RUN for%s cannot go after the last line, which "
+								 "has no line ending and cannot be re-read safely",
+								 list.ptr);
 				goto cleanup;
 			}
 			dffix_buf_dispose(&t2);
@@ -839,8 +844,10 @@ static int insert_run(uid_ctx *u, int group, long limit)
 	dfx_node *nn = NULL;
 	error = dfx_pass_insert(ctx, before, text.ptr, text.size, &nn);
 	if (error == DFFIX_EPARSE) {
-		error = dfx_pass_refused(ctx, u->self, before ? before : ctx->doc->last, "the RUN for%s does not parse",
-		                         list.ptr);
+		error = dfx_pass_refused(ctx, u->self, before ? before : ctx->doc->last,
+					 "the RUN for%s cannot be inserted there: the line before it is still open "
+					 "(a continuation or a missing line ending)",
+					 list.ptr);
 		goto cleanup;
 	}
 	if (error < 0)
