@@ -824,22 +824,7 @@ static int insert_run(uid_ctx *u, int group, long limit)
 	} else {
 		dfx_node *last = u->n ? u->nodes[u->n - 1] : NULL;
 		before = last ? last->next : NULL;
-		if (last && !before && (last->end == last->start || last->src[last->end - 1] != '\n')) {
-			/* The file ends without a line ending: add one. */
-			dffix_buf t2 = DFFIX_BUF_INIT;
-			if ((error = dffix_buf_put(&t2, last->src + last->start, last->end - last->start)) < 0 ||
-			    (error = dffix_buf_puts(&t2, eol)) < 0 ||
-			    (error = dfx_pass_replace(ctx, last, last, t2.ptr, t2.size, &u->nodes[u->n - 1])) < 0) {
-				dffix_buf_dispose(&t2);
-				if (error == DFFIX_EPARSE)
-					error = dfx_pass_refused(ctx, u->self, last,
-								 "the RUN for%s cannot go after the last line, which "
-								 "has no line ending and cannot be re-read safely",
-								 list.ptr);
-				goto cleanup;
-			}
-			dffix_buf_dispose(&t2);
-		}
+		/* A missing final line ending is added by dfx_pass_insert(). */
 	}
 	dfx_node *nn = NULL;
 	error = dfx_pass_insert(ctx, before, text.ptr, text.size, &nn);

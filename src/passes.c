@@ -87,8 +87,6 @@ static int open_ended(const dfx_node *node)
 {
 	if (!node)
 		return 0;
-	if (node->end == node->start || node->src[node->end - 1] != '\n')
-		return 1;
 	if ((node->kind == DFX_NODE_INSTRUCTION || node->kind == DFX_NODE_ERROR) && !node->heredoc_count) {
 		for (size_t i = node->segment_count; i-- > 0;)
 			if (node->segments[i].kind == DFX_SEG_CONTENT)
@@ -122,12 +120,39 @@ int dfx_pass_replace(dfx_pass_ctx *ctx, dfx_node *first, dfx_node *last, const c
 	return 0;
 }
 
+/* 1 when the node's bytes do not end with a line ending (the file's last line). */
+static int lacks_eol(const dfx_node *node)
+{
+	return node && (node->end == node->start || node->src[node->end - 1] != '\n');
+}
+
 int dfx_pass_insert(dfx_pass_ctx *ctx, dfx_node *before, const char *text, size_t len, dfx_node **new_first)
 {
-	if (open_ended(before ? before->prev : ctx->doc->last))
+	dfx_node *prev = before ? before->prev : ctx->doc->last;
+	if (open_ended(prev))
 		return DFFIX_EPARSE;
 	dfx_node *nf, *nl;
-	int error = dfx_cst_parse_fragment(&nf, &nl, ctx->doc, text, len);
+	int error;
+	if (lacks_eol(prev)) {
+		/* After a last line with no line ending, the new text starts with
+		 * one: parsed, it is a BLANK node that closes that line (the printer
+		 * treats it so), then the new nodes. */
+		const char *eol = dfx_pass_eol(ctx);
+		size_t el = strlen(eol);
+		char *t = dfx_arena_alloc(&ctx->doc->arena, el + len + 1);
+		if (!t)
+			return DFFIX_ENOMEM;
+		memcpy(t, eol, el);
+		memcpy(t + el, text, len);
+		error = dfx_cst_parse_fragment(&nf, &nl, ctx->doc, t, el + len);
+		if (error >= 0 && nf && nf->kind == DFX_NODE_BLANK && new_first) {
+			dfx_cst_insert_chain_before(ctx->doc, before, nf, nl);
+			*new_first = nf->next;
+			return 0;
+		}
+	} else {
+		error = dfx_cst_parse_fragment(&nf, &nl, ctx->doc, text, len);
+	}
 	if (error < 0)
 		return error;
 	dfx_cst_insert_chain_before(ctx->doc, before, nf, nl);

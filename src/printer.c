@@ -595,8 +595,15 @@ int dffix_doc_format(dffix_buf *out, const dffix_doc *doc, const dffix_options *
 	int posix_shell = doc->escape == '\\';
 	for (const dfx_node *n = doc->first; n && !e.error; n = n->next) {
 		if (n->kind == DFX_NODE_BLANK) {
-			if (printed)
+			if (n->prev && !ends_with_eol(n->prev)) {
+				/* A pass appended after a last line that had no line ending:
+				 * this blank line only ends that line. */
+				if (open_line)
+					emit_eol(&e, eol);
+				open_line = 0;
+			} else if (printed) {
 				pending_blank = 1;
+			}
 			continue;
 		}
 		if (starts_from_block(n)) {

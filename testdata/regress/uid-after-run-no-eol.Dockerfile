@@ -1,0 +1,4 @@
+# dffix-test: --fix=arbitrary-uid
+FROM a
+WORKDIR /app
+RUN x
