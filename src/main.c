@@ -507,6 +507,22 @@ static int dedupe(job *jobs, size_t *count)
 	return 0;
 }
 
+/* What main() allocated; freed by finish() on every exit path. */
+static struct {
+	char **paths;
+	job *jobs;
+	dfx_walk_result walked;
+} owned = {NULL, NULL, DFX_WALK_RESULT_INIT};
+
+static int finish(int rc)
+{
+	dfx_walk_result_dispose(&owned.walked);
+	free(owned.jobs);
+	free(owned.paths);
+	dfx_arena_dispose(&cli.arena);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	cli.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
@@ -516,11 +532,11 @@ int main(int argc, char **argv)
 	cli.format = "text";
 	const char *color = "auto";
 	int list_rules = 0;
-	char **paths = calloc((size_t)argc + 1, sizeof(char *));
+	char **paths = owned.paths = calloc((size_t)argc + 1, sizeof(char *));
 	size_t npaths = 0;
 	int only_paths = 0;
 	if (!paths)
-		return 2;
+		return finish(2);
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v;
@@ -556,32 +572,32 @@ int main(int argc, char **argv)
 			cli.no_config = 1;
 		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
-			return 0;
+			return finish(0);
 		} else if (!strcmp(a, "--version")) {
 			printf("dffix %s\n", DFFIX_VERSION);
-			return 0;
+			return finish(0);
 		} else if ((v = opt_value(argc, argv, &i, "--fix"))) {
 			if (parse_fix(v) < 0)
-				return 2;
+				return finish(2);
 		} else if ((v = opt_value(argc, argv, &i, "--pin"))) {
 			if (parse_pin(v) < 0)
-				return 2;
+				return finish(2);
 		} else if ((v = opt_value(argc, argv, &i, "--ignore"))) {
 			if (parse_ignore(v) < 0)
-				return 2;
+				return finish(2);
 		} else if ((v = opt_value(argc, argv, &i, "--format"))) {
 			cli.format = v;
 		} else if ((v = opt_value(argc, argv, &i, "--fail-level"))) {
 			dffix_severity s;
 			if (dfx_config_parse_severity(&s, v) < 0) {
 				fprintf(stderr, "dffix: error: invalid --fail-level %s\n", v);
-				return 2;
+				return finish(2);
 			}
 			cli.fail_level = (int)s;
 		} else if ((v = opt_value(argc, argv, &i, "--profile"))) {
 			if (strcmp(v, "default") && strcmp(v, "openshift")) {
 				fprintf(stderr, "dffix: error: invalid --profile %s (default or openshift)\n", v);
-				return 2;
+				return finish(2);
 			}
 			cli.profile = v;
 			cli.profile_set = 1;
@@ -590,7 +606,7 @@ int main(int argc, char **argv)
 			long n = strtol(v, &end, 10);
 			if (*end || n < 0 || n > 16) {
 				fprintf(stderr, "dffix: error: invalid --indent %s (0 to 16; 0 = tab)\n", v);
-				return 2;
+				return finish(2);
 			}
 			cli.indent = (int)n;
 			cli.indent_set = 1;
@@ -599,7 +615,7 @@ int main(int argc, char **argv)
 			long n = strtol(v, &end, 10);
 			if (*end || n < 1 || n > 256) {
 				fprintf(stderr, "dffix: error: invalid -j %s (1 to 256)\n", v);
-				return 2;
+				return finish(2);
 			}
 			cli.jobs = (int)n;
 		} else if (!strncmp(a, "-j", 2) && a[2] >= '0' && a[2] <= '9') {
@@ -611,12 +627,12 @@ int main(int argc, char **argv)
 		} else {
 			fprintf(stderr, "dffix: error: unknown flag %s\n", a);
 			usage(stderr);
-			return 2;
+			return finish(2);
 		}
 	}
 	if (strcmp(color, "auto") && strcmp(color, "always") && strcmp(color, "never")) {
 		fprintf(stderr, "dffix: error: invalid --color %s (auto, always or never)\n", color);
-		return 2;
+		return finish(2);
 	}
 	cli.color = !strcmp(color, "always") || (!strcmp(color, "auto") && isatty(1) && getenv("NO_COLOR") == NULL);
 	if (list_rules) {
@@ -624,24 +640,23 @@ int main(int argc, char **argv)
 		dfx_rules_list(&out);
 		fwrite(out.ptr ? out.ptr : "", 1, out.size, stdout);
 		dffix_buf_dispose(&out);
-		return 0;
+		return finish(0);
 	}
 	dfx_report_format fmt;
 	if (dfx_report_format_parse(&fmt, cli.format) < 0) {
 		fprintf(stderr, "dffix: error: invalid --format %s (text, json, sarif, checkstyle, gnu)\n",
 			cli.format);
-		return 2;
+		return finish(2);
 	}
 	if (cli.mode != MODE_FORMAT && (cli.write || cli.list || cli.diff || cli.check)) {
 		fprintf(stderr, "dffix: error: -w, -l, -d and --check go with formatting, not with --lint, "
 				"--reprint or --dump\n");
-		return 2;
+		return finish(2);
 	}
 
 	/* Collect the files: explicit ones always, directories walked. */
 	job *jobs = NULL;
 	size_t count = 0, cap = 0;
-	dfx_walk_result walked = DFX_WALK_RESULT_INIT;
 	int bulk = 0, arg_errors = 0;
 	if (npaths == 0)
 		paths[npaths++] = "-";
@@ -651,34 +666,34 @@ int main(int argc, char **argv)
 		if (!strcmp(p, "-")) {
 			if (cli.write) {
 				fprintf(stderr, "dffix: error: cannot use -w with standard input\n");
-				return 2;
+				return finish(2);
 			}
-			add_job(&jobs, &count, &cap, p, 1);
+			{ add_job(&jobs, &count, &cap, p, 1); owned.jobs = jobs; }
 			continue;
 		}
 		if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
 			bulk = 1;
 			/* Unreadable subdirectories are listed in walked.errors. */
-			if (dfx_walk(&walked, p, NULL) == DFFIX_ENOMEM) {
+			if (dfx_walk(&owned.walked, p, NULL) == DFFIX_ENOMEM) {
 				fprintf(stderr, "%s: error: out of memory while walking\n", p);
 				arg_errors = 1;
 			}
 			continue;
 		}
-		add_job(&jobs, &count, &cap, p, 1);
+		{ add_job(&jobs, &count, &cap, p, 1); owned.jobs = jobs; }
 	}
-	for (size_t i = 0; i < walked.error_count; i++) {
-		fprintf(stderr, "%s\n", walked.errors[i]);
+	for (size_t i = 0; i < owned.walked.error_count; i++) {
+		fprintf(stderr, "%s\n", owned.walked.errors[i]);
 		arg_errors = 1;
 	}
-	for (size_t i = 0; i < walked.count; i++)
-		add_job(&jobs, &count, &cap, walked.paths[i], 0);
+	for (size_t i = 0; i < owned.walked.count; i++)
+		{ add_job(&jobs, &count, &cap, owned.walked.paths[i], 0); owned.jobs = jobs; }
 
 	/* The same file named twice is processed (and written) once: resolve
 	 * each path once, sort by real path, keep the first of each. */
 	if (dedupe(jobs, &count) < 0) {
 		fprintf(stderr, "dffix: error: out of memory\n");
-		return 2;
+		return finish(2);
 	}
 
 	q.jobs = jobs;
@@ -731,9 +746,6 @@ int main(int argc, char **argv)
 		rc = 1;
 	if (errors || arg_errors)
 		rc = 2;
-	dfx_walk_result_dispose(&walked);
-	free(jobs);
-	free(paths);
-	dfx_arena_dispose(&cli.arena);
-	return rc;
+	owned.jobs = jobs;
+	return finish(rc);
 }

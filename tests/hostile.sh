@@ -22,7 +22,8 @@
 #
 # Text inputs that dffix accepts must give exit 0 and "correct output":
 # --reprint gives the input back byte for byte; `-w` writes exactly what
-# stdout mode prints; formatting that again changes nothing (--check).
+# stdout mode prints; formatting that again changes nothing (--check);
+# --lint reports without an error (exit 0 or 1).
 # Inputs that dffix refuses must give exit 2, a message of the form
 # `path:line:col: error: ...` or `path: error: ...`, nothing on stdout,
 # and with -w the file byte-identical and no temporary file left behind.
@@ -162,6 +163,14 @@ accepted() {
 	if check_limits "$name" "--check" "$bytes" "$lines"; then
 		if [ "$rc" -ne 0 ]; then
 			bad "$name: formatting the output again changes it (--check exit $rc)"
+		fi
+	fi
+
+	# Findings (exit 1) are fine; errors are not.
+	dffix_run "$secs" - --lint "$f"
+	if check_limits "$name" "--lint" "$bytes" "$lines"; then
+		if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
+			bad "$name: --lint exit $rc: $(head -c 200 run.err)"
 		fi
 	fi
 	rm -f work/Dockerfile formatted

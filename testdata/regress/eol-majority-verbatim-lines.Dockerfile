@@ -1,0 +1,8 @@
+# syntax=docker/dockerfile:1
+# escape=\
+# check=skip=all
+
+
+
+
+FROM alpine
