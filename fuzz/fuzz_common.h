@@ -27,7 +27,7 @@ static const dffix_options *fuzz_opts;
 #if defined(__GNUC__)
 __attribute__((noreturn, format(printf, 1, 2)))
 #endif
-static void fuzz_fail(const char *fmt, ...)
+static inline void fuzz_fail(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -44,7 +44,7 @@ static void fuzz_fail(const char *fmt, ...)
 
 /* Offset of the first byte where a and b differ (the shorter length when one
  * is a prefix of the other). */
-static size_t fuzz_first_diff(const char *a, size_t alen, const char *b, size_t blen)
+static inline size_t fuzz_first_diff(const char *a, size_t alen, const char *b, size_t blen)
 {
 	size_t n = alen < blen ? alen : blen, i;
 	for (i = 0; i < n && a[i] == b[i]; i++)
@@ -52,7 +52,7 @@ static size_t fuzz_first_diff(const char *a, size_t alen, const char *b, size_t 
 	return i;
 }
 
-static void fuzz_expect_same(const char *what, const char *a, size_t alen, const char *b, size_t blen)
+static inline void fuzz_expect_same(const char *what, const char *a, size_t alen, const char *b, size_t blen)
 {
 	if (alen == blen && (alen == 0 || memcmp(a, b, alen) == 0))
 		return;
@@ -61,7 +61,7 @@ static void fuzz_expect_same(const char *what, const char *a, size_t alen, const
 }
 
 /* Every diagnostic span lies inside the input and its positions are 1-based. */
-static void fuzz_check_diags(const dffix_doc *doc, size_t len)
+static inline void fuzz_check_diags(const dffix_doc *doc, size_t len)
 {
 	for (size_t i = 0; i < dffix_doc_diag_count(doc); i++) {
 		const dffix_diag *d = dffix_doc_diag(doc, i);
@@ -77,7 +77,7 @@ static void fuzz_check_diags(const dffix_doc *doc, size_t len)
 
 /* Options chosen from a hash of the input, so a crash reproduces from the
  * input file alone and both runs of an idempotence check use the same ones. */
-static uint32_t fuzz_hash(const uint8_t *data, size_t size)
+static inline uint32_t fuzz_hash(const uint8_t *data, size_t size)
 {
 	uint32_t h = 2166136261u;
 	for (size_t i = 0; i < size; i++)
@@ -85,7 +85,7 @@ static uint32_t fuzz_hash(const uint8_t *data, size_t size)
 	return h;
 }
 
-static void fuzz_pick_options(dffix_options *o, uint32_t h)
+static inline void fuzz_pick_options(dffix_options *o, uint32_t h)
 {
 	static const int indents[] = {4, 0, 2, 8};
 	o->indent = indents[h & 3];
@@ -103,7 +103,7 @@ typedef struct fuzz_lines {
 	size_t count, cap;
 } fuzz_lines;
 
-static void fuzz_lines_push(fuzz_lines *l, const char *s, size_t n)
+static inline void fuzz_lines_push(fuzz_lines *l, const char *s, size_t n)
 {
 	if (l->count == l->cap) {
 		size_t ncap = l->cap ? l->cap * 2 : 32;
@@ -118,14 +118,14 @@ static void fuzz_lines_push(fuzz_lines *l, const char *s, size_t n)
 	l->count++;
 }
 
-static void fuzz_lines_free(fuzz_lines *l)
+static inline void fuzz_lines_free(fuzz_lines *l)
 {
 	free(l->text);
 	free(l->len);
 	memset(l, 0, sizeof(*l));
 }
 
-static void fuzz_trim(const char **s, size_t *n)
+static inline void fuzz_trim(const char **s, size_t *n)
 {
 	while (*n && dfx_is_space((unsigned char)**s)) {
 		(*s)++;
@@ -137,7 +137,7 @@ static void fuzz_trim(const char **s, size_t *n)
 
 /* The comment lines of a document, trimmed: comment nodes and comment lines
  * inside continuations (heredoc bodies are not comment lines). */
-static void fuzz_comment_lines(fuzz_lines *out, const dffix_doc *doc)
+static inline void fuzz_comment_lines(fuzz_lines *out, const dffix_doc *doc)
 {
 	for (const dfx_node *n = doc->first; n; n = n->next) {
 		if (n->kind == DFX_NODE_COMMENT) {
@@ -160,7 +160,7 @@ static void fuzz_comment_lines(fuzz_lines *out, const dffix_doc *doc)
 }
 
 /* Aborts unless every line of `before` occurs in `after` at least as often. */
-static void fuzz_expect_comments_kept(const fuzz_lines *before, const fuzz_lines *after)
+static inline void fuzz_expect_comments_kept(const fuzz_lines *before, const fuzz_lines *after)
 {
 	char *used = calloc(after->count + 1, 1);
 	if (!used)
@@ -188,7 +188,7 @@ static void fuzz_expect_comments_kept(const fuzz_lines *before, const fuzz_lines
  * case of keywords, so this must not change. (The oracle
  * test checks the exact rule; this is a cheap tripwire for lost or
  * duplicated text.) */
-static char *fuzz_squeezed_logical(const dfx_node *n, size_t *len)
+static inline char *fuzz_squeezed_logical(const dfx_node *n, size_t *len)
 {
 	char *s = malloc(n->logical_len + 1);
 	size_t k = 0;
@@ -204,7 +204,7 @@ static char *fuzz_squeezed_logical(const dfx_node *n, size_t *len)
 	return s;
 }
 
-static void fuzz_expect_same_meaning(const dffix_doc *a, const dffix_doc *b)
+static inline void fuzz_expect_same_meaning(const dffix_doc *a, const dffix_doc *b)
 {
 	const dfx_node *x = a->first, *y = b->first;
 	size_t idx = 0;
@@ -218,6 +218,9 @@ static void fuzz_expect_same_meaning(const dffix_doc *a, const dffix_doc *b)
 		if (x->instr.keyword != y->instr.keyword)
 			fuzz_fail("instruction %zu: keyword changed (%d -> %d)", idx, (int)x->instr.keyword,
 				  (int)y->instr.keyword);
+		if (x->instr.json != y->instr.json)
+			fuzz_fail("instruction %zu (line %u): exec (JSON) form changed %d -> %d", idx, x->line,
+				  x->instr.json, y->instr.json);
 		if (x->heredoc_count != y->heredoc_count)
 			fuzz_fail("instruction %zu: heredoc count changed", idx);
 		size_t la, lb;

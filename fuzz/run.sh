@@ -31,6 +31,7 @@ if ! command -v "$cc" >/dev/null; then
 	echo "fuzz/run.sh: $cc not found (apt-get install clang libclang-rt-dev)" >&2
 	exit 2
 fi
+rm -rf "$out/seeds"
 mkdir -p "$out/crashes" "$out/seeds"
 
 # Seeds: flat copies of the (small) project test files; names keep the path.
@@ -61,18 +62,20 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 for t in $targets; do
 	mkdir -p "$corpus/corpus-$t"
 	echo "== run $t for ${secs}s"
-	before=$(ls "$out/crashes" | grep -c "^$t-" || true)
+	ls "$out/crashes" | grep "^$t-" | sort >"$out/$t.before"
 	# shellcheck disable=SC2086
 	"$out/$t" -max_total_time="$secs" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 \
 		-dict=fuzz/dockerfile.dict -artifact_prefix="$out/crashes/$t-" -print_final_stats=1 \
 		${FUZZ_FLAGS:-} \
 		"$corpus/corpus-$t" "${seed_dirs[@]}" >"$out/$t.log" 2>&1
 	rc=$?
-	after=$(ls "$out/crashes" | grep -c "^$t-" || true)
-	grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb)|^#[0-9]+ +DONE' "$out/$t.log" | tail -3
-	if [ "$rc" -ne 0 ] || [ "$after" -gt "$before" ]; then
-		echo "FAIL $t (exit $rc): see $out/$t.log and $out/crashes/"
-		grep -m1 -E 'ERROR: (AddressSanitizer|libFuzzer)|runtime error|property failed' "$out/$t.log"
+	new=$(ls "$out/crashes" | grep "^$t-" | sort | comm -13 "$out/$t.before" -)
+	grep -E '^stat::(number_of_executed_units|peak_rss_mb)' "$out/$t.log" | sort -u
+	if [ "$rc" -ne 0 ] || [ -n "$new" ]; then
+		echo "FAIL $t (exit $rc): see $out/$t.log"
+		grep -m1 -E 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error|property failed' "$out/$t.log"
+		grep -m1 '^options: ' "$out/$t.log"
+		for c in $new; do echo "reproduce: $out/$t $out/crashes/$c"; done
 		failed=1
 	else
 		echo "ok   $t"

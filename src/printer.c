@@ -207,6 +207,11 @@ static void instr_gaps(fmt_ctx *c, const dfx_instr *in, char escape)
 		return;
 	}
 	const char *s = c->s;
+	/* Arguments that start with `[` but are not a JSON array could become
+	 * one if white space inside them changed (a tab inside quotes is not
+	 * valid JSON; spaces are): keep their bytes exactly. */
+	if (!in->json && s[a.start] == '[')
+		return;
 	switch (in->keyword) {
 	case DFX_KW_RUN:
 	case DFX_KW_CMD:
@@ -232,6 +237,8 @@ static void instr_gaps(fmt_ctx *c, const dfx_instr *in, char escape)
 		if (q >= a.end)
 			break;
 		header_gap(c, p, q);
+		if (!in->json && s[q] == '[')
+			break; /* as above: keep a would-be JSON array exact */
 		if (in->json)
 			json_gaps(c, in, (dfx_span){q, a.end});
 		else if (c->posix_shell)
@@ -531,11 +538,19 @@ static int shell_is_posix(const dfx_instr *in)
 static int looks_like_directive(const dfx_node *n)
 {
 	const char *p = n->src + n->start, *end = n->src + n->end;
-	while (p < end && dfx_is_space((unsigned char)*p))
-		p++;
+	/* The builder trims Unicode white space (NBSP and NEL too) first. */
+	while (p < end) {
+		if (dfx_is_space((unsigned char)*p))
+			p++;
+		else if ((unsigned char)p[0] == 0xC2 && p + 1 < end &&
+			 ((unsigned char)p[1] == 0xA0 || (unsigned char)p[1] == 0x85))
+			p += 2;
+		else
+			break;
+	}
 	if (p >= end || *p++ != '#')
 		return 0;
-	while (p < end && (*p == ' ' || *p == '\t'))
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\f' || *p == '\r'))
 		p++;
 	static const char *const keys[] = {"syntax", "escape", "check"};
 	for (size_t i = 0; i < 3; i++) {
@@ -549,6 +564,37 @@ static int looks_like_directive(const dfx_node *n)
 		}
 	}
 	return 0;
+}
+
+/* 1 when the node's first bytes are a UTF-8 byte order mark, which the
+ * builder strips only at the very start of the file. */
+static int starts_with_bom(const dfx_node *n)
+{
+	return n->end - n->start >= 3 && !memcmp(n->src + n->start, "\xEF\xBB\xBF", 3);
+}
+
+/* Prints src[start..end) as written, except that each line's ending
+ * (\n with any \r before it, which the builder strips anyway) becomes `eol`,
+ * so a file's line endings stay uniform and formatting twice cannot flip the
+ * majority. Sets *open when the last line has no ending. */
+static void emit_verbatim(emitter *e, const char *src, uint32_t start, uint32_t end, const char *eol, int *open)
+{
+	uint32_t p = start;
+	*open = 0;
+	while (p < end && !e->error) {
+		const char *nl = memchr(src + p, '\n', end - p);
+		if (!nl) {
+			emit(e, src + p, end - p);
+			*open = 1;
+			return;
+		}
+		uint32_t ce = (uint32_t)(nl - src);
+		while (ce > p && src[ce - 1] == '\r')
+			ce--;
+		emit(e, src + p, ce - p);
+		emit_eol(e, eol);
+		p = (uint32_t)(nl - src) + 1;
+	}
 }
 
 /* Unknown instructions are kept exactly as written. */
@@ -622,15 +668,23 @@ int dffix_doc_format(dffix_buf *out, const dffix_doc *doc, const dffix_options *
 			emit_eol(&e, eol);
 		/* A comment that only escaped being a directive because blank lines
 		 * came first must keep one, or it would become a directive. */
-		if (!printed && n->kind == DFX_NODE_COMMENT && n->prev && looks_like_directive(n))
+		if (!printed && n->prev && !doc->has_bom &&
+		    ((n->kind == DFX_NODE_COMMENT && looks_like_directive(n)) || starts_with_bom(n)))
 			emit_eol(&e, eol);
 		pending_blank = 0;
 		open_line = 0;
 		switch (n->kind) {
 		case DFX_NODE_DIRECTIVE:
 		case DFX_NODE_ERROR:
-			emit(&e, n->src + n->start, n->end - n->start);
-			open_line = !ends_with_eol(n);
+			emit_verbatim(&e, n->src, n->start, n->body_end > n->start && n->heredoc_count
+								   ? n->heredocs[0].body_start
+								   : n->end,
+				      eol, &open_line);
+			if (n->heredoc_count) {
+				uint32_t bs = n->heredocs[0].body_start;
+				emit(&e, n->src + bs, n->end - bs);
+				open_line = !ends_with_eol(n);
+			}
 			break;
 		case DFX_NODE_COMMENT: {
 			uint32_t s = n->start, t = n->end;
@@ -646,8 +700,12 @@ int dffix_doc_format(dffix_buf *out, const dffix_doc *doc, const dffix_options *
 			/* Keywords split across lines are too odd to reformat safely. */
 			const dfx_segment *first = &n->segments[0];
 			if (n->instr.keyword_span.end > first->text_end - first->text_start || is_unknown(n)) {
-				emit(&e, n->src + n->start, n->end - n->start);
-				open_line = !ends_with_eol(n);
+				uint32_t bs = n->heredoc_count ? n->heredocs[0].body_start : n->end;
+				emit_verbatim(&e, n->src, n->start, bs, eol, &open_line);
+				if (n->heredoc_count) {
+					emit(&e, n->src + bs, n->end - bs);
+					open_line = !ends_with_eol(n);
+				}
 				break;
 			}
 			if (!e.error)

@@ -1,0 +1,4 @@
+# dffix-test: --fix=none
+FROM alpine
+ADD	[ "\
+	"]
