@@ -124,6 +124,10 @@ static int read_all(dffix_buf *out, int fd, size_t max_size, const char **why)
 			}
 			goto nomem;
 		}
+		/* A NUL byte means binary input, which the parser rejects with its
+		 * position: stop here rather than read all of /dev/zero. */
+		if (memchr(chunk, '\0', (size_t)n))
+			return 0;
 	}
 io:
 	*why = dfx_errno_text(errno);

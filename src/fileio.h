@@ -23,7 +23,9 @@
  * Appends the whole regular file at `path` (stdin when path is "-") to
  * `out`. The file is opened with O_NONBLOCK|O_NOCTTY|O_CLOEXEC and fstat()ed
  * before any read, so a FIFO or a device is refused without blocking.
- * `max_size` caps the bytes read (0 = 1 GiB).
+ * `max_size` caps the bytes read (0 = 1 GiB). Reading stops after the first
+ * chunk that holds a NUL byte: such input is binary and refused by the
+ * parser, so there is no point reading the rest of it.
  * Returns 0, or:
  *   DFFIX_EINVAL  "is a directory", "not a regular file", "file too large";
  *   DFFIX_EIO     open/read failed, *why is the errno text;

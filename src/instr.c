@@ -418,9 +418,7 @@ static int extract_flags(dfx_instr *out, dfx_arena *arena, const char *s, uint32
 	int error = 0;
 	uint32_t pos = start;
 	*rest = end;
-	char *word = dfx_arena_alloc(arena, end - start + 1);
-	if (!word)
-		return DFFIX_ENOMEM;
+	char *word = NULL; /* allocated at the first flag: most lines have none */
 	for (;;) {
 		while (pos < end && dfx_is_space((unsigned char)s[pos]))
 			pos++;
@@ -435,6 +433,10 @@ static int extract_flags(dfx_instr *out, dfx_arena *arena, const char *s, uint32
 		uint32_t wstart = pos;
 		size_t wn = 0;
 		char quote = 0;
+		if (!word && !(word = dfx_arena_alloc(arena, end - pos + 1))) {
+			error = DFFIX_ENOMEM;
+			goto cleanup;
+		}
 		while (pos < end) {
 			char c = s[pos];
 			if (!quote && dfx_is_space((unsigned char)c))
@@ -658,13 +660,29 @@ int dfx_instr_analyze(dfx_instr *out, dfx_arena *arena, const char *s, uint32_t 
 		return check_name_val(arena, s, args, escape, "ENV", err);
 	case DFX_KW_LABEL:
 		return check_name_val(arena, s, args, escape, "LABEL", err);
-	case DFX_KW_ONBUILD:
+	case DFX_KW_ONBUILD: {
 		if (args.end <= args.start)
 			return 0;
+		/* BuildKit refuses these triggers; refusing them here also bounds
+		 * the recursion (ONBUILD ONBUILD ... 100,000 times). */
+		uint32_t w = args.start;
+		while (w < args.end && !is_blank_re((unsigned char)s[w]))
+			w++;
+		dfx_keyword trigger = dfx_keyword_lookup(s + args.start, w - args.start);
+		if (trigger == DFX_KW_ONBUILD) {
+			*err = "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed";
+			return DFFIX_EPARSE;
+		}
+		if (trigger == DFX_KW_FROM || trigger == DFX_KW_MAINTAINER) {
+			*err = trigger == DFX_KW_FROM ? "FROM isn't allowed as an ONBUILD trigger"
+						      : "MAINTAINER isn't allowed as an ONBUILD trigger";
+			return DFFIX_EPARSE;
+		}
 		out->sub = dfx_arena_alloc(arena, sizeof(dfx_instr));
 		if (!out->sub)
 			return DFFIX_ENOMEM;
 		return dfx_instr_analyze(out->sub, arena, s, args.start, args.end, escape, err);
+	}
 	default:
 		return 0;
 	}

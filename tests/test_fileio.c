@@ -386,6 +386,25 @@ static void test_fileio__write_keeps_owner_as_root(void **state)
 	assert_int_equal(st.st_mode & 07777, 0644);
 }
 
+static void test_fileio__read_stops_at_nul(void **state)
+{
+	char p[256];
+	size_t n = (size_t)1 << 20;
+	char *data = calloc(n, 1);
+	dffix_buf b = DFFIX_BUF_INIT;
+	const char *why = NULL;
+
+	assert_non_null(data);
+	memcpy(data, "FROM a\n", 7);
+	put_file(at(*state, "Dockerfile", p, sizeof(p)), data, n, 0644);
+	assert_int_equal(dfx_file_read(&b, p, 0, &why), 0);
+	/* It holds the NUL (so the parser can name its offset) but not the rest. */
+	assert_true(b.size > 7 && b.size < n);
+	assert_int_equal(b.ptr[7], '\0');
+	dffix_buf_dispose(&b);
+	free(data);
+}
+
 static void test_fileio__write_big_and_empty(void **state)
 {
 	char p[256], why[256] = "";
@@ -393,8 +412,9 @@ static void test_fileio__write_big_and_empty(void **state)
 	char *data = malloc(n);
 
 	assert_non_null(data);
+	/* Every byte value but NUL: reading stops at a NUL (binary input). */
 	for (i = 0; i < n; i++)
-		data[i] = (char)(i * 7 + i / 4096);
+		data[i] = (char)(1 + (i * 7 + i / 4096) % 255);
 	put_file(at(*state, "Dockerfile", p, sizeof(p)), "old\n", 4, 0644);
 	assert_int_equal(dfx_file_write_atomic(p, data, n, why, sizeof(why)), 0);
 	assert_file_is(p, data, n);
@@ -668,6 +688,7 @@ int main(void)
 		T(test_fileio__write_keeps_mode_0755),
 		T(test_fileio__write_keeps_owner_as_root),
 		T(test_fileio__write_big_and_empty),
+		T(test_fileio__read_stops_at_nul),
 		T(test_fileio__write_fails_when_dir_missing_or_a_file),
 		T(test_fileio__write_fails_in_read_only_dir),
 		T(test_fileio__write_through_symlinks),
