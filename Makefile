@@ -37,7 +37,7 @@ ORACLE = $(HOME)/.cache/dffix-oracle
 FUZZ_SECONDS ?= 20
 
 .PHONY: all deps oracle check test suite unit golden corpus conformance cli asan ubsan leakcheck format \
-	fuzz bench buildcheck corpus-report update-golden clean headertest hostile security writesafety sarif
+	fuzz bench buildcheck corpus-report update-golden clean headertest hostile security writesafety sarif bench-hostile
 
 all: dffix libdffix.a
 
@@ -148,13 +148,16 @@ corpus-report: $(DFFIX)
 	@bash tests/corpus_report.sh $(DFFIX)
 
 fuzz:
-	@bash fuzz/run.sh $(FUZZ_SECONDS)
+	@bash tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 bench: $(DFFIX) $(BUILD)/libdffix.a
-	@bash bench/run.sh $(DFFIX)
+	@bash tests/bench/run.sh $(DFFIX)
 
 format:
 	clang-format -i src/*.c src/*.h include/*.h tests/*.c
 
 clean:
 	rm -rf build build-asan build-ubsan build-fuzz build-fault dffix libdffix.a
+
+bench-hostile: $(DFFIX)
+	@bash tests/bench/hostile.sh $(DFFIX)

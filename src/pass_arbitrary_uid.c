@@ -79,6 +79,20 @@ typedef struct dir {
 	int group;
 } dir;
 
+/* What a RUN may write, for the "last write" of a directory. Commands that
+ * only chgrp/chown/chmod/mkdir literal absolute paths write exactly those
+ * paths; the rest of the text is judged by the names it mentions. Reading
+ * the pass's own `chgrp -R 0 /p && chmod -R g=u /p` that way instead would
+ * count it as a write to /g (`g=u`), or to /app when /p is /usr/src/app, and
+ * a second run would hand those to group 0 again. */
+typedef struct run_writes {
+	int scanned;      /* 0: not understood; judge the raw text */
+	path_list paths;  /* what the exact commands write */
+	const char *rest; /* flags and the other commands' text, exact commands blanked */
+	size_t rest_len;
+	int other_cmds;   /* a command not understood exactly: it may write in the working directory */
+} run_writes;
+
 typedef struct uid_ctx {
 	dfx_pass_ctx *ctx;
 	const dfx_pass *self;
@@ -88,6 +102,7 @@ typedef struct uid_ctx {
 	state *before;        /* before[i]: state before nodes[i]; before[n]: at the end */
 	const char **workdir; /* resolved WORKDIR of nodes[i], or NULL */
 	path_list *made;      /* directories RUN nodes[i] creates with mkdir */
+	run_writes *rw;       /* what RUN nodes[i] may write */
 	dir *dirs;
 	size_t ndirs, capdirs;
 	int declared; /* WORKDIR/VOLUME lines seen, resolved or not */
