@@ -519,18 +519,11 @@ static int scan_handler(path_list *grp, path_list *mod, path_list *made, dfx_are
 
 /* Section - writes */
 
-/* The RUN text mentions `p` or a parent of it as a path component
- * (`/app`, `app/x`, `./app`), uses a variable, or runs inside it. An
- * unknown working directory (the base image's) counts as `/`, the default:
- * counting it as "anywhere" would make every RUN before the first WORKDIR
- * write everywhere. */
-static int run_touches(const dfx_node *n, const char *p, const char *cwd)
+/* The text mentions `p` or a parent of it as a path component (`/app`,
+ * `app/x`, `./app`), or uses a variable or a command substitution. */
+static int text_touches(const char *s, size_t len, const char *p)
 {
-	const char *s = n->src + n->start;
-	size_t len = n->end - n->start;
 	if (memchr(s, '$', len) || memchr(s, '`', len))
-		return 1;
-	if (cwd && is_under(cwd, p))
 		return 1;
 	/* Each component of p, bounded by non-name characters. */
 	const char *c = p;
@@ -552,6 +545,109 @@ static int run_touches(const dfx_node *n, const char *p, const char *cwd)
 		}
 		c = e;
 	}
+	return 0;
+}
+
+/* The raw RUN text touches `p` (text_touches) or the RUN runs inside it. An
+ * unknown working directory (the base image's) counts as `/`, the default:
+ * counting it as "anywhere" would make every RUN before the first WORKDIR
+ * write everywhere. */
+static int run_touches(const dfx_node *n, const char *p, const char *cwd)
+{
+	if (cwd && is_under(cwd, p))
+		return 1;
+	return text_touches(n->src + n->start, n->end - n->start, p);
+}
+
+/* When cmd is a chgrp, chown, chmod or mkdir of literal absolute paths,
+ * without redirections or assignments, appends those paths to *out and
+ * returns 1; returns 0 for any other command (nothing appended). */
+static int exact_targets(path_list *out, dfx_arena *arena, const char *text, const dfx_sh_script *sc,
+                         const dfx_sh_cmd *cmd)
+{
+	const char *words[64];
+	size_t nw = cmd->word_count;
+	if (cmd->kind != DFX_SH_KIND_SIMPLE || nw < 2 || nw > 64)
+		return 0;
+	for (size_t k = 0; k < nw; k++) {
+		const dfx_sh_word *w = &sc->words[cmd->first_word + k];
+		if (w->flags & (DFX_SH_WORD_ASSIGNMENT | DFX_SH_WORD_REDIRECT | DFX_SH_WORD_REDIRECT_TARGET))
+			return 0;
+		if (!(words[k] = dfx_sh_word_value(arena, text, w)))
+			return 0;
+	}
+	const char *name = strrchr(words[0], '/') ? strrchr(words[0], '/') + 1 : words[0];
+	int is_mkdir = !strcmp(name, "mkdir"), is_chmod = !strcmp(name, "chmod");
+	if (!is_mkdir && !is_chmod && strcmp(name, "chgrp") && strcmp(name, "chown"))
+		return 0;
+	int operand = !is_mkdir; /* the owner, group or mode before the paths */
+	size_t k = 1;
+	for (; k < nw && words[k][0] == '-' && words[k][1]; k++) {
+		const char *w = words[k];
+		size_t wl = strlen(w);
+		if (!strcmp(w, "--")) {
+			k++;
+			break;
+		}
+		/* chmod -w and friends are modes, not options. */
+		if (is_chmod && strspn(w + 1, "rwxXst") == wl - 1)
+			break;
+		if (!strncmp(w, "--reference", 11))
+			operand = 0;
+		/* mkdir -m MODE, -pm MODE, --mode MODE: skip the mode. */
+		if (is_mkdir && (!strcmp(w, "--mode") || (w[1] != '-' && w[wl - 1] == 'm')))
+			k++;
+	}
+	if (operand)
+		k++;
+	if (k >= nw)
+		return 0;
+	/* Relative paths depend on the working directory, which a `cd` earlier
+	 * in the RUN may have changed. */
+	for (size_t j = k; j < nw; j++)
+		if (words[j][0] != '/')
+			return 0;
+	for (size_t j = k; j < nw; j++) {
+		const char *p = norm_path(arena, NULL, words[j], strlen(words[j]));
+		if (!p || list_push(out, arena, p) < 0)
+			return DFFIX_ENOMEM;
+	}
+	return 1;
+}
+
+/* Works out what the RUN n may write (see run_writes). */
+static int scan_writes(run_writes *rw, dfx_arena *arena, const dfx_node *n)
+{
+	const dfx_instr *in = &n->instr;
+	memset(rw, 0, sizeof(*rw));
+	if (in->json || n->heredoc_count || in->keyword_span.end > in->args.start || in->args.end < in->args.start)
+		return 0;
+	const char *text = n->logical + in->args.start;
+	size_t len = in->args.end - in->args.start;
+	dfx_sh_script sc;
+	int error = dfx_sh_scan(&sc, arena, text, len);
+	if (error < 0)
+		return error;
+	if (sc.unterminated || sc.syntax_error || sc.has_heredoc)
+		return 0;
+	/* The flags (a --mount target, say) stay in the text judged by name. */
+	size_t pre = in->args.start - in->keyword_span.end;
+	char *rest = dfx_arena_strndup(arena, n->logical + in->keyword_span.end, pre + len);
+	if (!rest)
+		return DFFIX_ENOMEM;
+	for (size_t c = 0; c < sc.cmd_count; c++) {
+		const dfx_sh_cmd *cmd = &sc.cmds[c];
+		int exact = exact_targets(&rw->paths, arena, text, &sc, cmd);
+		if (exact < 0)
+			return exact;
+		if (exact)
+			memset(rest + pre + cmd->start, ' ', cmd->end - cmd->start);
+		else
+			rw->other_cmds = 1;
+	}
+	rw->rest = rest;
+	rw->rest_len = pre + len;
+	rw->scanned = 1;
 	return 0;
 }
 
@@ -585,10 +681,21 @@ static int writes(uid_ctx *u, size_t i, const char *p, const path_list *grp, con
 		const char *d = copy_dest(u->arena, n, cwd, u->ctx->doc->escape);
 		return !d || overlaps(d, p);
 	}
-	case DFX_KW_RUN:
+	case DFX_KW_RUN: {
+		const run_writes *rw = &u->rw[i];
 		if (list_covers(&grp[i], p) && list_covers(&mod[i], p))
 			return 0; /* it hands the directory to group 0 itself */
-		return run_touches(n, p, cwd);
+		if (!rw->scanned)
+			return run_touches(n, p, cwd);
+		for (size_t k = 0; k < rw->paths.len; k++)
+			if (overlaps(rw->paths.items[k], p))
+				return 1;
+		/* Only a command we do not follow may write in the working
+		 * directory (the pass's own RUN never does). */
+		if (rw->other_cmds && cwd && is_under(cwd, p))
+			return 1;
+		return text_touches(rw->rest, rw->rest_len, p);
+	}
 	default:
 		return 0;
 	}
@@ -886,7 +993,8 @@ static int run(dfx_pass_ctx *ctx, const dfx_pass *self)
 	path_list *grp = dfx_arena_alloc(u.arena, (u.n + 1) * sizeof(path_list));
 	path_list *mod = dfx_arena_alloc(u.arena, (u.n + 1) * sizeof(path_list));
 	u.made = dfx_arena_alloc(u.arena, (u.n + 1) * sizeof(path_list));
-	if (!u.nodes || !u.before || !u.workdir || !grp || !mod || !u.made)
+	u.rw = dfx_arena_alloc(u.arena, (u.n + 1) * sizeof(run_writes));
+	if (!u.nodes || !u.before || !u.workdir || !grp || !mod || !u.made || !u.rw)
 		return DFFIX_ENOMEM;
 
 	/* The state each instruction sees. */
@@ -910,7 +1018,8 @@ static int run(dfx_pass_ctx *ctx, const dfx_pass *self)
 			u.workdir[i] = workdir_path(u.arena, n, st.cwd, ctx->doc->escape, &var);
 		}
 		if (n->instr.keyword == DFX_KW_RUN &&
-		    (error = scan_handler(&grp[i], &mod[i], &u.made[i], u.arena, n, st.cwd)) < 0)
+		    ((error = scan_handler(&grp[i], &mod[i], &u.made[i], u.arena, n, st.cwd)) < 0 ||
+		     (error = scan_writes(&u.rw[i], u.arena, n)) < 0))
 			return error;
 		step(&st, u.arena, n, ctx->doc->escape);
 		i++;
