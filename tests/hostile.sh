@@ -354,7 +354,7 @@ special sparse-2GiB sparse
 begin_case
 dffix_run 20 /dev/zero
 if check_limits stdin-dev-zero stdin 0 0; then
-	if [ "$rc" -ne 2 ] || ! grep -q '^<standard input>: error: ' run.err || [ -s run.out ]; then
+	if [ "$rc" -ne 2 ] || ! grep -Eq '^<standard input>:([0-9]+:[0-9]+:)? error: ' run.err || [ -s run.out ]; then
 		bad "stdin-dev-zero: exit $rc: $(head -c 200 run.err)"
 	fi
 fi
