@@ -129,8 +129,10 @@ ubsan:
 	$(MAKE) BUILD=build-ubsan EXTRA_CFLAGS="-fsanitize=undefined -fno-sanitize-recover=all" \
 		LDFLAGS="-fsanitize=undefined" suite
 
+# valgrind over every 60th corpus file (about 40) in four modes, two at a time.
+LEAKCHECK_STEP ?= 60
 leakcheck: $(DFFIX)
-	@bash tests/leakcheck.sh $(DFFIX)
+	@LEAKCHECK_STEP=$(LEAKCHECK_STEP) LEAKCHECK_JOBS=2 bash tests/leakcheck.sh $(DFFIX)
 
 hostile: $(DFFIX)
 	@bash tests/hostile.sh $(DFFIX)

@@ -88,6 +88,9 @@ typedef struct run_info {
 	uint32_t trim_len; /* without trailing blanks */
 	dfx_sh_script sh;
 	int scanned;
+	/* Holds sh and the word values read from it: released as soon as the
+	 * pairs this RUN is part of are decided (run_info_dispose). */
+	dfx_arena arena;
 } run_info;
 
 static int is_blank(char c)
@@ -170,11 +173,11 @@ static const dfx_stage *stage_of_from(const dfx_stages *stages, const dfx_node *
 
 /* Section - analysis of the shell text */
 
-static int scan_run(run_info *r, dfx_arena *scratch)
+static int scan_run(run_info *r)
 {
 	if (r->scanned)
 		return 0;
-	int error = dfx_sh_scan(&r->sh, scratch, r->text, r->len);
+	int error = dfx_sh_scan(&r->sh, &r->arena, r->text, r->len);
 	if (error < 0)
 		return error;
 	r->scanned = 1;
@@ -191,6 +194,14 @@ static void run_info_init(run_info *r, dfx_node *n)
 	r->trim_len = r->len;
 	while (r->trim_len && is_blank(r->text[r->trim_len - 1]))
 		r->trim_len--;
+}
+
+/* Drops the scan; the node and text fields stay valid. */
+static void run_info_dispose(run_info *r)
+{
+	dfx_arena_dispose(&r->arena);
+	memset(&r->sh, 0, sizeof(r->sh));
+	r->scanned = 0;
 }
 
 /* The command name of a simple command (after assignments), or NULL. */
@@ -238,7 +249,7 @@ static const char *sep_text(dfx_sh_sep sep)
 
 /* Why the first command cannot take `&& B` after it, or NULL. `stmt` gets
  * the offending command for state changes. */
-static const char *first_problem(run_info *a, const shell_state *sh, dfx_arena *scratch, const dfx_sh_cmd **stmt)
+static const char *first_problem(run_info *a, const shell_state *sh, const dfx_sh_cmd **stmt)
 {
 	const dfx_sh_script *s = &a->sh;
 	*stmt = NULL;
@@ -259,7 +270,7 @@ static const char *first_problem(run_info *a, const shell_state *sh, dfx_arena *
 		if (c->depth == 0)
 			last = c;
 		if (c->kind == DFX_SH_KIND_SIMPLE) {
-			const char *name = command_name(scratch, a->text, s, c);
+			const char *name = command_name(&a->arena, a->text, s, c);
 			if (name && !strcmp(name, "set"))
 				any_set = 1;
 		}
@@ -467,6 +478,22 @@ static int expected_logical(dffix_buf *b, run_info *chain, size_t count)
 	return error;
 }
 
+/* Parses text as dfx_cst_parse_fragment() does, but into the scratch arena:
+ * the trial parse is thrown away, so it must not stay in the document's
+ * arena (one per merge would add up on big files). A fragment parse uses
+ * only the document's arena and escape character. */
+static int parse_scratch(dfx_node **first, dfx_node **last, const dfx_pass_ctx *ctx, dfx_arena *scratch,
+                         const char *text, size_t len)
+{
+	dffix_doc shadow;
+	memset(&shadow, 0, sizeof(shadow));
+	shadow.arena = *scratch;
+	shadow.escape = ctx->doc->escape;
+	int error = dfx_cst_parse_fragment(first, last, &shadow, text, len);
+	*scratch = shadow.arena;
+	return error;
+}
+
 /* Parses the merged text on its own and checks it is one RUN with the
  * expected logical line and flags, and shell text the scanner can follow.
  * Returns 1 when it is, 0 when not, or DFFIX_ENOMEM. */
@@ -474,7 +501,7 @@ static int check_merged(dfx_pass_ctx *ctx, dfx_arena *scratch, const dffix_buf *
                         const dfx_instr *flags)
 {
 	dfx_node *nf, *nl;
-	int error = dfx_cst_parse_fragment(&nf, &nl, ctx->doc, text->ptr, text->size);
+	int error = parse_scratch(&nf, &nl, ctx, scratch, text->ptr, text->size);
 	if (error == DFFIX_ENOMEM)
 		return error;
 	if (error < 0 || !nf || nf != nl || nf->kind != DFX_NODE_INSTRUCTION || nf->instr.keyword != DFX_KW_RUN ||
@@ -512,7 +539,7 @@ static dfx_node *next_significant(dfx_node *n)
 
 /* Why the RUN `b` may not be merged into the chain ending with `a`, or NULL.
  * A non-NULL reason is reported; *silent asks to stop without a report. */
-static const char *pair_problem(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_arena *scratch, run_info *a, run_info *b,
+static const char *pair_problem(dfx_pass_ctx *ctx, const dfx_pass *self, run_info *a, run_info *b,
                                 const shell_state *sh, size_t merged_len, char *msg, size_t msg_size, int *silent,
                                 int *error)
 {
@@ -549,10 +576,10 @@ static const char *pair_problem(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_are
 		return why;
 	if (!src_trim_end(an) || a->trim_len == 0 || b->trim_len == 0)
 		return "unusual line layout";
-	if ((*error = scan_run(a, scratch)) < 0 || (*error = scan_run(b, scratch)) < 0)
+	if ((*error = scan_run(a)) < 0 || (*error = scan_run(b)) < 0)
 		return NULL;
 	const dfx_sh_cmd *stmt;
-	why = first_problem(a, sh, scratch, &stmt);
+	why = first_problem(a, sh, &stmt);
 	if (why) {
 		if (stmt && stmt->end > stmt->start) {
 			uint32_t n = stmt->end - stmt->start;
@@ -582,10 +609,10 @@ static const char *pair_problem(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_are
 }
 
 /* Replaces the chain by one RUN. Returns 1 when merged, 0 when refused. */
-static int merge_chain(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_arena *scratch, run_info *chain, size_t count,
-                       dfx_node **out)
+static int merge_chain(dfx_pass_ctx *ctx, const dfx_pass *self, run_info *chain, size_t count, dfx_node **out)
 {
 	dffix_buf text = DFFIX_BUF_INIT, want = DFFIX_BUF_INIT;
+	dfx_arena scratch = DFX_ARENA_INIT; /* the trial parse and scan */
 	dfx_node *first = chain[0].node, *last = chain[count - 1].node;
 	int error = dffix_buf_put(&text, first->src + first->start, src_trim_end(first) - first->start);
 	for (size_t i = 1; i < count && error == 0; i++)
@@ -594,7 +621,7 @@ static int merge_chain(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_arena *scrat
 		error = expected_logical(&want, chain, count);
 	if (error < 0)
 		goto done;
-	error = check_merged(ctx, scratch, &text, &want, &first->instr);
+	error = check_merged(ctx, &scratch, &text, &want, &first->instr);
 	if (error < 0)
 		goto done;
 	if (error == 0) {
@@ -611,12 +638,20 @@ static int merge_chain(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_arena *scrat
 done:
 	dffix_buf_dispose(&text);
 	dffix_buf_dispose(&want);
+	dfx_arena_dispose(&scratch);
 	return error;
+}
+
+/* Releases the scans still held by the chain's RUNs. */
+static void chain_dispose(run_info *chain, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		run_info_dispose(&chain[i]);
 }
 
 static int run(dfx_pass_ctx *ctx, const dfx_pass *self)
 {
-	dfx_arena scratch = DFX_ARENA_INIT;
+	dfx_arena scratch = DFX_ARENA_INIT; /* lives for the pass: finals[] */
 	DFX_ARRAY(run_info) chain = DFX_ARRAY_INIT;
 	shell_state *finals = NULL; /* each stage's shell state at its end */
 	shell_state sh = {NULL, 0};
@@ -669,7 +704,10 @@ static int run(dfx_pass_ctx *ctx, const dfx_pass *self)
 			n = n->next;
 			continue;
 		}
-		/* Grow a chain of RUNs that may be merged, starting at n. */
+		/* Grow a chain of RUNs that may be merged, starting at n. Each
+		 * RUN's scan lives in its own arena, released once it has been
+		 * the first RUN of a pair: a chain of thousands of RUNs holds
+		 * at most two scans at a time. */
 		chain.len = 0;
 		dfx_node *refused = NULL;
 		char reason[512];
@@ -692,23 +730,26 @@ static int run(dfx_pass_ctx *ctx, const dfx_pass *self)
 			run_info *a = &chain.items[chain.len - 2], *b = &chain.items[chain.len - 1];
 			size_t total = merged_len + 4 + strlen(INDENT) + b->len;
 			int silent;
-			const char *why =
-			    pair_problem(ctx, self, &scratch, a, b, &sh, total, msg, sizeof(msg), &silent, &error);
+			const char *why = pair_problem(ctx, self, a, b, &sh, total, msg, sizeof(msg), &silent, &error);
 			if (error < 0)
 				goto done;
+			/* a's scan is not needed again: the next pair starts at b. */
+			run_info_dispose(a);
 			if (why || silent) {
 				/* Reported after the merge, to keep the diagnostics in order. */
 				if (why) {
 					refused = m;
 					snprintf(reason, sizeof(reason), "%s", why);
 				}
+				run_info_dispose(b);
 				chain.len--;
 				break;
 			}
 			merged_len += 4 + strlen(INDENT) + b->trim_len;
 		}
+		chain_dispose(chain.items, chain.len);
 		dfx_node *merged = NULL;
-		if (chain.len >= 2 && (error = merge_chain(ctx, self, &scratch, chain.items, chain.len, &merged)) < 0)
+		if (chain.len >= 2 && (error = merge_chain(ctx, self, chain.items, chain.len, &merged)) < 0)
 			goto done;
 		if (refused && (error = dfx_pass_refused(ctx, self, refused, "not merged: %s", reason)) < 0)
 			goto done;
@@ -717,6 +758,7 @@ static int run(dfx_pass_ctx *ctx, const dfx_pass *self)
 		error = 0;
 	}
 done:
+	chain_dispose(chain.items, chain.len);
 	DFX_ARRAY_FREE(&chain);
 	dfx_arena_dispose(&scratch);
 	return error < 0 ? error : 0;

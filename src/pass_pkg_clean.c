@@ -582,12 +582,28 @@ static int build(dffix_buf *text, dffix_buf *want, const dfx_node *n, const edit
 	return error;
 }
 
+/* Parses text as dfx_cst_parse_fragment() does, but into the scratch arena:
+ * the trial parse is thrown away, so it must not stay in the document's
+ * arena (one per rewritten RUN would add up on big files). A fragment parse
+ * uses only the document's arena and escape character. */
+static int parse_scratch(dfx_node **first, dfx_node **last, const dfx_pass_ctx *ctx, dfx_arena *scratch,
+                         const char *text, size_t len)
+{
+	dffix_doc shadow;
+	memset(&shadow, 0, sizeof(shadow));
+	shadow.arena = *scratch;
+	shadow.escape = ctx->doc->escape;
+	int error = dfx_cst_parse_fragment(first, last, &shadow, text, len);
+	*scratch = shadow.arena;
+	return error;
+}
+
 /* 1 when the new text parses as the same RUN with the expected logical line. */
 static int check_new(dfx_pass_ctx *ctx, dfx_arena *scratch, const dffix_buf *text, const dffix_buf *want,
                      const dfx_instr *old)
 {
 	dfx_node *nf, *nl;
-	int error = dfx_cst_parse_fragment(&nf, &nl, ctx->doc, text->ptr, text->size);
+	int error = parse_scratch(&nf, &nl, ctx, scratch, text->ptr, text->size);
 	if (error == DFFIX_ENOMEM)
 		return error;
 	if (error < 0 || !nf || nf != nl || nf->kind != DFX_NODE_INSTRUCTION || nf->instr.keyword != DFX_KW_RUN ||
@@ -794,7 +810,7 @@ done:
 
 static int run(dfx_pass_ctx *ctx, const dfx_pass *self)
 {
-	dfx_arena scratch = DFX_ARENA_INIT;
+	dfx_arena scratch = DFX_ARENA_INIT; /* lives for the pass: finals[] */
 	shell_state *finals = NULL;
 	shell_state sh = {NULL, 0};
 	const dfx_stage *stage = NULL;
@@ -834,8 +850,14 @@ static int run(dfx_pass_ctx *ctx, const dfx_pass *self)
 			n = n->next;
 			continue;
 		}
+		/* Each RUN's scan, word values and trial parse go in its own
+		 * arena, released once the RUN is decided: memory stays flat
+		 * however many RUNs the file has. */
+		dfx_arena step = DFX_ARENA_INIT;
 		dfx_node *next;
-		if ((error = fix_run(ctx, self, &scratch, n, &sh, stage->in_final, &next)) < 0)
+		error = fix_run(ctx, self, &step, n, &sh, stage->in_final, &next);
+		dfx_arena_dispose(&step);
+		if (error < 0)
 			goto done;
 		n = next;
 	}

@@ -410,15 +410,18 @@ int dffix_doc_lint(dffix_doc *doc, const dffix_options *opts)
 	ctx.openshift = opts->profile && !strcasecmp(opts->profile, "openshift");
 	find_check_skip(&ctx);
 	int error = dfx_stages_compute(&ctx.stages, doc);
-	if (error < 0 || (error = dfx_rule_index(&ctx)) < 0)
-		return error;
-	for (size_t i = 0; i < TABLE_LEN; i++) {
+	if (error >= 0)
+		error = dfx_rule_index(&ctx);
+	for (size_t i = 0; i < TABLE_LEN && error >= 0; i++) {
 		const dfx_rule *r = &table[i];
-		if (!r->check || !rule_enabled(&ctx, r, &ctx.severity))
-			continue;
-		if ((error = r->check(&ctx, r)) < 0)
-			return error;
+		if (r->check && rule_enabled(&ctx, r, &ctx.severity))
+			error = r->check(&ctx, r);
 	}
+	/* Before the passes: they build new nodes, and the checks' scratch
+	 * (every RUN's commands) would only add to their peak. */
+	dfx_arena_dispose(&ctx.arena);
+	if (error < 0)
+		return error;
 	drop_parser_unknown(doc, doc->diags.len);
 
 	size_t mark = doc->diags.len;

@@ -61,6 +61,10 @@ const char *dfx_severity_name(dffix_severity sev);
 struct dfx_rule_ctx {
 	dffix_doc *doc;
 	const dffix_options *opts;
+	/* What the checks allocate (indexes, commands, word lists, paths):
+	 * nothing in it outlives them, so dffix_doc_lint() releases it before
+	 * the passes run. Findings are copied into the document. */
+	dfx_arena arena;
 	dfx_stages stages;        /* of the tree as parsed */
 	int openshift;            /* opts->profile is "openshift" */
 	dffix_severity severity;  /* of the rule being run, after overrides */
@@ -71,9 +75,14 @@ struct dfx_rule_ctx {
 	struct dfx_node_stage *node_stages; /* sorted by node address */
 	size_t node_stage_count;
 	unsigned char *stage_has_shell;     /* per stage: a SHELL in it or a stage it is built from */
+	/* Also built by dfx_rule_index(): dfx_rule_commands() answers each
+	 * RUN/CMD/ENTRYPOINT once per lint, not once per rule. */
+	struct dfx_cmd_cache *cmd_cache;    /* sorted by node address */
+	size_t cmd_cache_count;
 };
 
-/* Indexes ctx->stages for dfx_rule_stage(); 0 or DFFIX_ENOMEM. */
+/* Indexes ctx->stages for dfx_rule_stage() and the command nodes for
+ * dfx_rule_commands(); 0 or DFFIX_ENOMEM. */
 int dfx_rule_index(dfx_rule_ctx *ctx);
 
 /*
@@ -129,8 +138,9 @@ typedef struct dfx_cmds {
  * The simple commands a RUN, CMD or ENTRYPOINT (`in`, which may be an
  * ONBUILD trigger of `node`) runs: shell form through the shell scanner
  * (heredoc bodies fed to the shell included), exec form as one command, and
- * `sh -c STRING` in exec form by scanning STRING. Arena-allocated. Returns 0
- * or DFFIX_ENOMEM.
+ * `sh -c STRING` in exec form by scanning STRING. In ctx->arena, computed
+ * once per node and lint (after dfx_rule_index()): callers share the
+ * result and must not modify it. Returns 0 or DFFIX_ENOMEM.
  */
 int dfx_rule_commands(dfx_cmds *out, dfx_rule_ctx *ctx, const dfx_node *node, const dfx_instr *in);
 
@@ -171,7 +181,7 @@ int dfx_run_mounts_dir(const dfx_instr *in, const char *dir);
 const char *dfx_instr_flag(const dfx_instr *in, const char *name);
 
 /* Words of the arguments split on blanks (COPY/ADD/EXPOSE/VOLUME shell form)
- * or the JSON strings; arena-allocated NUL-terminated copies. */
+ * or the JSON strings; NUL-terminated copies in ctx->arena. */
 int dfx_instr_argv(const char ***out, size_t *count, dfx_rule_ctx *ctx, const dfx_node *node, const dfx_instr *in);
 
 /* The stage that `node` belongs to, or NULL before the first FROM. */

@@ -332,7 +332,7 @@ static int is_abs_path(const char *p, size_t n)
 DFX_CHECK(dfx_check_workdir_relative)
 {
 	int error = 0;
-	unsigned char *abs_set = dfx_arena_alloc(&ctx->doc->arena, ctx->stages.count + 1);
+	unsigned char *abs_set = dfx_arena_alloc(&ctx->arena, ctx->stages.count + 1);
 	if (!abs_set)
 		return DFFIX_ENOMEM;
 	for (size_t i = 0; i < ctx->stages.count && !error; i++) {

@@ -40,6 +40,59 @@ static int by_node(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The commands of one RUN, CMD or ENTRYPOINT (or ONBUILD trigger of one),
+ * computed by the first dfx_rule_commands() that asks: several rules read
+ * every RUN, and scanning it anew for each would cost memory per rule. */
+struct dfx_cmd_cache {
+	uintptr_t node; /* first: sorted with by_node like dfx_node_stage */
+	const dfx_instr *in;
+	int done;
+	dfx_cmds cmds;
+};
+
+static int cache_by_node(const void *a, const void *b)
+{
+	uintptr_t x = ((const struct dfx_cmd_cache *)a)->node, y = ((const struct dfx_cmd_cache *)b)->node;
+	return x < y ? -1 : x > y;
+}
+
+/* The instruction whose commands a rule may ask for at n, or NULL. */
+static const dfx_instr *command_instr(const dfx_node *n)
+{
+	const dfx_instr *in = dfx_node_instr(n, 1);
+	if (!in || (in->keyword != DFX_KW_RUN && in->keyword != DFX_KW_CMD && in->keyword != DFX_KW_ENTRYPOINT))
+		return NULL;
+	return in;
+}
+
+static int index_commands(dfx_rule_ctx *ctx)
+{
+	size_t n = 0;
+	for (const dfx_node *x = ctx->doc->first; x; x = x->next)
+		if (command_instr(x))
+			n++;
+	ctx->cmd_cache = NULL;
+	ctx->cmd_cache_count = 0;
+	if (!n)
+		return 0;
+	ctx->cmd_cache = dfx_arena_alloc(&ctx->arena, n * sizeof(struct dfx_cmd_cache));
+	if (!ctx->cmd_cache)
+		return DFFIX_ENOMEM;
+	size_t k = 0;
+	for (const dfx_node *x = ctx->doc->first; x; x = x->next) {
+		const dfx_instr *in = command_instr(x);
+		if (in) {
+			ctx->cmd_cache[k].node = (uintptr_t)x;
+			ctx->cmd_cache[k].in = in;
+			k++;
+		}
+	}
+	ctx->cmd_cache_count = k;
+	if (k > 1)
+		qsort(ctx->cmd_cache, k, sizeof(struct dfx_cmd_cache), cache_by_node);
+	return 0;
+}
+
 int dfx_rule_index(dfx_rule_ctx *ctx)
 {
 	size_t n = 0;
@@ -49,8 +102,8 @@ int dfx_rule_index(dfx_rule_ctx *ctx)
 			if (x == ctx->stages.items[i].last)
 				break;
 		}
-	ctx->node_stages = n ? dfx_arena_alloc(&ctx->doc->arena, n * sizeof(struct dfx_node_stage)) : NULL;
-	ctx->stage_has_shell = dfx_arena_alloc(&ctx->doc->arena, ctx->stages.count + 1);
+	ctx->node_stages = n ? dfx_arena_alloc(&ctx->arena, n * sizeof(struct dfx_node_stage)) : NULL;
+	ctx->stage_has_shell = dfx_arena_alloc(&ctx->arena, ctx->stages.count + 1);
 	if ((n && !ctx->node_stages) || !ctx->stage_has_shell)
 		return DFFIX_ENOMEM;
 	size_t k = 0;
@@ -70,7 +123,7 @@ int dfx_rule_index(dfx_rule_ctx *ctx)
 	ctx->node_stage_count = k;
 	if (k > 1)
 		qsort(ctx->node_stages, k, sizeof(struct dfx_node_stage), by_node);
-	return 0;
+	return index_commands(ctx);
 }
 
 const dfx_stage *dfx_rule_stage(const dfx_rule_ctx *ctx, const dfx_node *node)
@@ -148,10 +201,12 @@ static int posix_shell_at(const dfx_rule_ctx *ctx, const dfx_node *node)
 
 typedef DFX_ARRAY(dfx_cmd) cmd_array;
 
-static int add_scanned(cmd_array *arr, dfx_arena *arena, const char *text, size_t len, int *opaque)
+/* Scans text and adds its simple commands to arr. Everything (the scan, the
+ * words) is in `scratch`; finish() copies what the commands keep. */
+static int add_scanned(cmd_array *arr, dfx_arena *scratch, const char *text, size_t len, int *opaque)
 {
 	dfx_sh_script sc;
-	int error = dfx_sh_scan(&sc, arena, text, len);
+	int error = dfx_sh_scan(&sc, scratch, text, len);
 	if (error == DFFIX_EINVAL) {
 		*opaque = 1;
 		return 0;
@@ -166,8 +221,8 @@ static int add_scanned(cmd_array *arr, dfx_arena *arena, const char *text, size_
 			continue;
 		dfx_cmd cmd;
 		memset(&cmd, 0, sizeof(cmd));
-		cmd.argv = dfx_arena_alloc(arena, (c->word_count + 1) * sizeof(char *));
-		cmd.raw = dfx_arena_alloc(arena, (c->word_count + 1) * sizeof(char *));
+		cmd.argv = dfx_arena_alloc(scratch, (c->word_count + 1) * sizeof(char *));
+		cmd.raw = dfx_arena_alloc(scratch, (c->word_count + 1) * sizeof(char *));
 		if (!cmd.argv || !cmd.raw)
 			return DFFIX_ENOMEM;
 		int leading = 1;
@@ -178,8 +233,8 @@ static int add_scanned(cmd_array *arr, dfx_arena *arena, const char *text, size_
 			if (leading && (w->flags & DFX_SH_WORD_ASSIGNMENT))
 				continue;
 			leading = 0;
-			cmd.argv[cmd.argc] = dfx_sh_word_value(arena, text, w);
-			cmd.raw[cmd.argc] = dfx_arena_strndup(arena, text + w->start, w->end - w->start);
+			cmd.argv[cmd.argc] = dfx_sh_word_value(scratch, text, w);
+			cmd.raw[cmd.argc] = dfx_arena_strndup(scratch, text + w->start, w->end - w->start);
 			if (!cmd.raw[cmd.argc])
 				return DFFIX_ENOMEM;
 			cmd.argc++;
@@ -209,18 +264,65 @@ static size_t shell_c_index(const char *const *argv, size_t argc)
 	return 0;
 }
 
-static int finish(dfx_cmds *out, cmd_array *arr, dfx_arena *arena)
+static char *put_str(char **chars, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = *chars;
+	memcpy(p, s, n);
+	*chars += n;
+	return p;
+}
+
+/* Copies the commands into one block of the arena: the items, then their
+ * argv and raw arrays (NULL-terminated), then the words, a word's value
+ * sharing the raw text when they are the same. With `borrowed`, the
+ * commands point at the instruction's own JSON values and only the items
+ * are copied. Frees arr. */
+static int finish(dfx_cmds *out, cmd_array *arr, dfx_arena *arena, int borrowed)
 {
 	out->items = NULL;
 	out->count = arr->len;
-	if (arr->len) {
-		out->items = dfx_arena_alloc(arena, arr->len * sizeof(dfx_cmd));
-		if (!out->items) {
-			DFX_ARRAY_FREE(arr);
-			return DFFIX_ENOMEM;
-		}
-		memcpy(out->items, arr->items, arr->len * sizeof(dfx_cmd));
+	if (!arr->len) {
+		DFX_ARRAY_FREE(arr);
+		return 0;
 	}
+	size_t ptrs = 0, chars = 0;
+	for (size_t i = 0; i < arr->len && !borrowed; i++) {
+		const dfx_cmd *c = &arr->items[i];
+		ptrs += 2 * (c->argc + 1);
+		for (size_t k = 0; k < c->argc; k++) {
+			chars += strlen(c->raw[k]) + 1;
+			if (c->argv[k] && strcmp(c->argv[k], c->raw[k]))
+				chars += strlen(c->argv[k]) + 1;
+		}
+	}
+	size_t head = arr->len * sizeof(dfx_cmd); /* a multiple of the pointer alignment */
+	char *block = dfx_arena_alloc(arena, head + ptrs * sizeof(char *) + chars);
+	if (!block) {
+		DFX_ARRAY_FREE(arr);
+		return DFFIX_ENOMEM;
+	}
+	dfx_cmd *items = (dfx_cmd *)(void *)block;
+	const char **p = (const char **)(void *)(block + head);
+	char *text = (char *)(p + ptrs);
+	memcpy(items, arr->items, head);
+	for (size_t i = 0; i < arr->len && !borrowed; i++) {
+		dfx_cmd *c = &items[i];
+		const char **argv = p, **raw = p + c->argc + 1;
+		p += 2 * (c->argc + 1);
+		for (size_t k = 0; k < c->argc; k++) {
+			raw[k] = put_str(&text, c->raw[k]);
+			if (!c->argv[k])
+				argv[k] = NULL;
+			else if (!strcmp(c->argv[k], c->raw[k]))
+				argv[k] = raw[k];
+			else
+				argv[k] = put_str(&text, c->argv[k]);
+		}
+		c->argv = argv;
+		c->raw = raw;
+	}
+	out->items = items;
 	DFX_ARRAY_FREE(arr);
 	return 0;
 }
@@ -228,26 +330,28 @@ static int finish(dfx_cmds *out, cmd_array *arr, dfx_arena *arena)
 int dfx_rule_commands_text(dfx_cmds *out, dfx_rule_ctx *ctx, const char *text, size_t len)
 {
 	cmd_array arr = DFX_ARRAY_INIT;
+	dfx_arena scratch = DFX_ARENA_INIT;
 	memset(out, 0, sizeof(*out));
-	int error = add_scanned(&arr, &ctx->doc->arena, text, len, &out->opaque);
-	if (error < 0) {
+	int error = add_scanned(&arr, &scratch, text, len, &out->opaque);
+	if (error < 0)
 		DFX_ARRAY_FREE(&arr);
-		return error;
-	}
-	return finish(out, &arr, &ctx->doc->arena);
+	else
+		error = finish(out, &arr, &ctx->arena, 0);
+	dfx_arena_dispose(&scratch);
+	return error;
 }
 
-int dfx_rule_commands(dfx_cmds *out, dfx_rule_ctx *ctx, const dfx_node *node, const dfx_instr *in)
+static int compute_commands(dfx_cmds *out, dfx_rule_ctx *ctx, const dfx_node *node, const dfx_instr *in)
 {
-	dfx_arena *arena = &ctx->doc->arena;
+	dfx_arena scratch = DFX_ARENA_INIT;
 	cmd_array arr = DFX_ARRAY_INIT;
-	int error = 0;
+	int error = 0, borrowed = 0;
 	memset(out, 0, sizeof(*out));
 	if (in->json) {
 		size_t ci = shell_c_index(in->json_values, in->json_count);
 		if (ci) {
 			const char *s = in->json_values[ci];
-			error = add_scanned(&arr, arena, s, strlen(s), &out->opaque);
+			error = add_scanned(&arr, &scratch, s, strlen(s), &out->opaque);
 		} else if (in->json_count) {
 			dfx_cmd cmd;
 			memset(&cmd, 0, sizeof(cmd));
@@ -255,13 +359,14 @@ int dfx_rule_commands(dfx_cmds *out, dfx_rule_ctx *ctx, const dfx_node *node, co
 			cmd.raw = (const char **)in->json_values;
 			cmd.argc = in->json_count;
 			cmd.sep = DFX_SH_SEP_END;
+			borrowed = 1;
 			if (DFX_ARRAY_PUSH(&arr, cmd) < 0)
 				error = DFFIX_ENOMEM;
 		}
 	} else {
 		if (!posix_shell_at(ctx, node))
 			out->opaque = 1;
-		error = add_scanned(&arr, arena, node->logical + in->args.start, in->args.end - in->args.start,
+		error = add_scanned(&arr, &scratch, node->logical + in->args.start, in->args.end - in->args.start,
 				    &out->opaque);
 		/* A heredoc is a script when it is the whole command (RUN <<EOF)
 		 * or the standard input of a shell (RUN bash <<EOF). */
@@ -270,16 +375,40 @@ int dfx_rule_commands(dfx_cmds *out, dfx_rule_ctx *ctx, const dfx_node *node, co
 						arr.items[0].argc == 1))) {
 			for (size_t h = 0; h < node->heredoc_count && !error; h++) {
 				const dfx_heredoc *hd = &node->heredocs[h];
-				error = add_scanned(&arr, arena, node->src + hd->body_start,
+				error = add_scanned(&arr, &scratch, node->src + hd->body_start,
 						    hd->body_end - hd->body_start, &out->opaque);
 			}
 		}
 	}
-	if (error < 0) {
+	if (error < 0)
 		DFX_ARRAY_FREE(&arr);
-		return error;
+	else
+		error = finish(out, &arr, &ctx->arena, borrowed);
+	dfx_arena_dispose(&scratch);
+	return error;
+}
+
+int dfx_rule_commands(dfx_cmds *out, dfx_rule_ctx *ctx, const dfx_node *node, const dfx_instr *in)
+{
+	struct dfx_cmd_cache *slot = NULL;
+	if (ctx->cmd_cache) {
+		struct dfx_cmd_cache key;
+		memset(&key, 0, sizeof(key));
+		key.node = (uintptr_t)node;
+		slot = bsearch(&key, ctx->cmd_cache, ctx->cmd_cache_count, sizeof(key), cache_by_node);
+		if (slot && slot->in != in)
+			slot = NULL; /* asked about the ONBUILD itself, not its trigger */
 	}
-	return finish(out, &arr, arena);
+	if (slot && slot->done) {
+		*out = slot->cmds;
+		return 0;
+	}
+	int error = compute_commands(out, ctx, node, in);
+	if (error == 0 && slot) {
+		slot->cmds = *out;
+		slot->done = 1;
+	}
+	return error;
 }
 
 static int is_opt(const char *a)
@@ -527,7 +656,7 @@ int dfx_instr_argv(const char ***out, size_t *count, dfx_rule_ctx *ctx, const df
 			p++;
 		n++;
 	}
-	const char **v = dfx_arena_alloc(&ctx->doc->arena, (n + 1) * sizeof(char *));
+	const char **v = dfx_arena_alloc(&ctx->arena, (n + 1) * sizeof(char *));
 	if (!v)
 		return DFFIX_ENOMEM;
 	size_t k = 0;
@@ -539,7 +668,7 @@ int dfx_instr_argv(const char ***out, size_t *count, dfx_rule_ctx *ctx, const df
 		uint32_t w = p;
 		while (p < in->args.end && !dfx_is_space((unsigned char)s[p]))
 			p++;
-		if (!(v[k++] = dfx_arena_strndup(&ctx->doc->arena, s + w, p - w)))
+		if (!(v[k++] = dfx_arena_strndup(&ctx->arena, s + w, p - w)))
 			return DFFIX_ENOMEM;
 	}
 	*out = v;

@@ -39,7 +39,7 @@ static int each_label(dfx_rule_ctx *ctx, const dfx_stage *st, label_fn fn, void 
 			const char *s = n->logical;
 			dfx_span *w;
 			size_t count;
-			int rc = dfx_instr_words(&w, &count, &ctx->doc->arena, s, in->args, ctx->doc->escape);
+			int rc = dfx_instr_words(&w, &count, &ctx->arena, s, in->args, ctx->doc->escape);
 			if (rc < 0)
 				return rc;
 			if (!count)

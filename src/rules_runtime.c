@@ -64,8 +64,8 @@ DFX_CHECK(dfx_check_shell_form_cmd)
 static char *join_path(dfx_rule_ctx *ctx, const char *base, const char *p)
 {
 	size_t bn = p[0] == '/' ? 0 : strlen(base), pn = strlen(p);
-	char *tmp = dfx_arena_alloc(&ctx->doc->arena, bn + pn + 3);
-	char *out = dfx_arena_alloc(&ctx->doc->arena, bn + pn + 3);
+	char *tmp = dfx_arena_alloc(&ctx->arena, bn + pn + 3);
+	char *out = dfx_arena_alloc(&ctx->arena, bn + pn + 3);
 	if (!tmp || !out)
 		return NULL;
 	memcpy(tmp, base, bn);
@@ -128,7 +128,7 @@ static int find_source(dfx_rule_ctx *ctx, const dfx_stage *st, const dfx_node *b
 		while (dfx_stage_next(chain[depth], &n) && n != before) {
 			const dfx_instr *in = &n->instr;
 			if (in->keyword == DFX_KW_WORKDIR && in->args.end > in->args.start) {
-				char *w = dfx_arena_strndup(&ctx->doc->arena, n->logical + in->args.start,
+				char *w = dfx_arena_strndup(&ctx->arena, n->logical + in->args.start,
 							    in->args.end - in->args.start);
 				if (!w || !(workdir = join_path(ctx, workdir, w)))
 					return DFFIX_ENOMEM;
@@ -239,10 +239,10 @@ static int is_quiet_builtin(const char *name)
 
 /* The last top-level command of a script when it starts a program without
  * exec: 1 with its text in [*start, *end). */
-static int last_without_exec(dfx_rule_ctx *ctx, const char *text, size_t len, uint32_t *start, uint32_t *end)
+static int scan_last(dfx_arena *scratch, const char *text, size_t len, uint32_t *start, uint32_t *end)
 {
 	dfx_sh_script sc;
-	int error = dfx_sh_scan(&sc, &ctx->doc->arena, text, len);
+	int error = dfx_sh_scan(&sc, scratch, text, len);
 	if (error < 0)
 		return error == DFFIX_EINVAL ? 0 : error;
 	if (sc.unterminated || sc.syntax_error || sc.ends_with_background)
@@ -259,7 +259,7 @@ static int last_without_exec(dfx_rule_ctx *ctx, const char *text, size_t len, ui
 		const dfx_sh_word *w = &sc.words[last->first_word + k];
 		if (w->flags & (DFX_SH_WORD_ASSIGNMENT | DFX_SH_WORD_REDIRECT | DFX_SH_WORD_REDIRECT_TARGET))
 			continue;
-		name = dfx_sh_word_value(&ctx->doc->arena, text, w);
+		name = dfx_sh_word_value(scratch, text, w);
 		unknown = name == NULL;
 		break;
 	}
@@ -270,6 +270,15 @@ static int last_without_exec(dfx_rule_ctx *ctx, const char *text, size_t len, ui
 	*start = last->start;
 	*end = last->end;
 	return 1;
+}
+
+static int last_without_exec(const char *text, size_t len, uint32_t *start, uint32_t *end)
+{
+	/* The scan is only read here: it goes in an arena of its own. */
+	dfx_arena scratch = DFX_ARENA_INIT;
+	int rc = scan_last(&scratch, text, len, start, end);
+	dfx_arena_dispose(&scratch);
+	return rc;
 }
 
 static int check_script(dfx_rule_ctx *ctx, const dfx_rule *self, const dfx_node *node, const char *script)
@@ -291,7 +300,7 @@ static int check_script(dfx_rule_ctx *ctx, const dfx_rule *self, const dfx_node 
 			while (dfx_stage_next(chain[depth], &n) && n != node) {
 				if (n->instr.keyword != DFX_KW_WORKDIR || n->instr.args.end <= n->instr.args.start)
 					continue;
-				char *w = dfx_arena_strndup(&ctx->doc->arena, n->logical + n->instr.args.start,
+				char *w = dfx_arena_strndup(&ctx->arena, n->logical + n->instr.args.start,
 							    n->instr.args.end - n->instr.args.start);
 				if (!w || !(workdir = join_path(ctx, workdir, w)))
 					return DFFIX_ENOMEM;
@@ -312,7 +321,7 @@ static int check_script(dfx_rule_ctx *ctx, const dfx_rule *self, const dfx_node 
 		const char *dir = ctx->opts->context_dir;
 		if (!dir || src.path[0] == '/' || strstr(src.path, ".."))
 			return 0;
-		char *path = dfx_arena_printf(&ctx->doc->arena, "%s/%s", dir, src.path);
+		char *path = dfx_arena_printf(&ctx->arena, "%s/%s", dir, src.path);
 		if (!path)
 			return DFFIX_ENOMEM;
 		const char *why;
@@ -325,7 +334,7 @@ static int check_script(dfx_rule_ctx *ctx, const dfx_rule *self, const dfx_node 
 	int error = 0;
 	uint32_t a, b;
 	if (is_shell_script(text, len, src.target)) {
-		int rc = last_without_exec(ctx, text, len, &a, &b);
+		int rc = last_without_exec(text, len, &a, &b);
 		if (rc < 0)
 			error = rc;
 		else if (rc == 1) {

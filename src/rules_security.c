@@ -147,7 +147,7 @@ DFX_CHECK(dfx_check_secret_env)
 		const char *s = n->logical;
 		dfx_span *words;
 		size_t count;
-		if ((error = dfx_instr_words(&words, &count, &ctx->doc->arena, s, in->args, ctx->doc->escape)) < 0)
+		if ((error = dfx_instr_words(&words, &count, &ctx->arena, s, in->args, ctx->doc->escape)) < 0)
 			return error;
 		if (!count)
 			continue;

@@ -443,7 +443,7 @@ static int scan_versions(dfx_rule_ctx *ctx, const dfx_rule *self, const dfx_node
 DFX_CHECK(dfx_check_repeated_version)
 {
 	enum { CAP = 256 };
-	version_seen *seen = dfx_arena_alloc(&ctx->doc->arena, CAP * sizeof(version_seen));
+	version_seen *seen = dfx_arena_alloc(&ctx->arena, CAP * sizeof(version_seen));
 	if (!seen)
 		return DFFIX_ENOMEM;
 	int error = 0;
@@ -511,7 +511,7 @@ static int volume_covers(dfx_rule_ctx *ctx, const dfx_stage *st, const char *dir
 				return 0;
 			for (size_t i = 0; i < argc; i++) {
 				/* Windows images: C:\data\db is /data/db */
-				char *v = dfx_arena_strndup(&ctx->doc->arena, argv[i], strlen(argv[i]));
+				char *v = dfx_arena_strndup(&ctx->arena, argv[i], strlen(argv[i]));
 				if (!v) {
 					*error = DFFIX_ENOMEM;
 					return 0;

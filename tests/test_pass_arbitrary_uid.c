@@ -58,17 +58,24 @@ static const dffix_diag *find_diag(const dffix_doc *doc, dffix_diag_kind kind, c
 	return NULL;
 }
 
-static void expect_fix_dirs(const char *in, const char *want, const char *const *dirs, size_t ndirs)
+/* fix(in) == want, and fix(want) == want with nothing applied. */
+static void expect_fix_bits(const char *in, const char *want, unsigned bits, const char *const *dirs,
+                            size_t ndirs)
 {
 	outcome r, again;
-	fix_with(&r, in, DFFIX_FIX_ARBITRARY_UID, dirs, ndirs);
+	fix_with(&r, in, bits, dirs, ndirs);
 	assert_string_equal(r.out.ptr, want);
 	assert_true(count_kind(r.doc, DFFIX_DIAG_APPLIED) > 0);
-	fix_with(&again, r.out.ptr, DFFIX_FIX_ARBITRARY_UID, dirs, ndirs);
+	fix_with(&again, r.out.ptr, bits, dirs, ndirs);
 	assert_string_equal(again.out.ptr, want);
 	assert_int_equal(count_kind(again.doc, DFFIX_DIAG_APPLIED), 0);
 	done(&again);
 	done(&r);
+}
+
+static void expect_fix_dirs(const char *in, const char *want, const char *const *dirs, size_t ndirs)
+{
+	expect_fix_bits(in, want, DFFIX_FIX_ARBITRARY_UID, dirs, ndirs);
 }
 
 static void expect_fix(const char *in, const char *want)
@@ -318,6 +325,59 @@ static void test_pass_arbitrary_uid__run_writes(void **state)
 	            "comes before the last write to /srv/data (line 5)");
 }
 
+static void test_pass_arbitrary_uid__own_run_is_not_a_write(void **state)
+{
+	(void)state;
+	/* The /p RUN says `g=u`: no write to /g, so no second chgrp of /g. */
+	expect_fix("FROM alpine\nWORKDIR /g\nCMD [\"x\"]\nWORKDIR /p\n",
+	           "FROM alpine\nWORKDIR /g\nRUN chgrp -R 0 /g && \\\n    chmod -R g=u /g\nCMD [\"x\"]\n"
+	           "WORKDIR /p\nRUN chgrp -R 0 /p && \\\n    chmod -R g=u /p\n");
+	/* /usr/src/app ends in `app`: no write to /app. */
+	expect_fix("FROM debian:12\nWORKDIR /app\nVOLUME [\"/v\"]\nWORKDIR /usr/src/app\n",
+	           "FROM debian:12\nWORKDIR /app\nRUN mkdir -p /v && \\\n    chgrp -R 0 /app /v && \\\n"
+	           "    chmod -R g=u /app /v\nVOLUME [\"/v\"]\nWORKDIR /usr/src/app\n"
+	           "RUN chgrp -R 0 /usr/src/app && \\\n    chmod -R g=u /usr/src/app\n");
+	/* The backtick continuation is not a command substitution. */
+	expect_fix("# escape=`\nFROM ubi9\nWORKDIR /a\nCMD x\nWORKDIR /b\n",
+	           "# escape=`\nFROM ubi9\nWORKDIR /a\nRUN chgrp -R 0 /a && `\n    chmod -R g=u /a\nCMD x\n"
+	           "WORKDIR /b\nRUN chgrp -R 0 /b && `\n    chmod -R g=u /b\n");
+	/* The /b RUN runs in /a but writes only /b. */
+	static const char *const b[] = {"/b"};
+	expect_fix_dirs("FROM ubi9\nWORKDIR /a\nCMD x\nCOPY f /b/\n",
+	                "FROM ubi9\nWORKDIR /a\nRUN chgrp -R 0 /a && \\\n    chmod -R g=u /a\nCMD x\n"
+	                "COPY f /b/\nRUN mkdir -p /b && \\\n    chgrp -R 0 /b && \\\n    chmod -R g=u /b\n",
+	                b, 1);
+	/* merge-run joins the new RUNs to the RUNs before them: still stable. */
+	expect_fix_bits("FROM ubi9\nWORKDIR /g\nRUN make\nCMD x\nWORKDIR /p\nRUN make\n",
+	                "FROM ubi9\nWORKDIR /g\nRUN make && \\\n    chgrp -R 0 /g && \\\n    chmod -R g=u /g\n"
+	                "CMD x\nWORKDIR /p\nRUN make && \\\n    chgrp -R 0 /p && \\\n    chmod -R g=u /p\n",
+	                DFFIX_FIX_ARBITRARY_UID | DFFIX_FIX_MERGE_RUN, NULL, 0);
+}
+
+static void test_pass_arbitrary_uid__exact_commands(void **state)
+{
+	(void)state;
+	/* chown of /srv writes /srv only, whatever its user is called... */
+	expect_fix("FROM ubi9\nWORKDIR /app\nCMD x\nRUN chown -R app:0 /srv\n",
+	           "FROM ubi9\nWORKDIR /app\nRUN chgrp -R 0 /app && \\\n    chmod -R g=u /app\nCMD x\n"
+	           "RUN chown -R app:0 /srv\n");
+	/* ...but chmod or mkdir -m inside the directory writes it. */
+	expect_fix("FROM ubi9\nWORKDIR /app\nCMD x\nRUN chmod -R 700 /app/bin\n",
+	           "FROM ubi9\nWORKDIR /app\nCMD x\nRUN chmod -R 700 /app/bin\nRUN chgrp -R 0 /app && \\\n"
+	           "    chmod -R g=u /app\n");
+	expect_fix("FROM ubi9\nWORKDIR /app\nCMD x\nRUN mkdir -m 700 /app/bin\n",
+	           "FROM ubi9\nWORKDIR /app\nCMD x\nRUN mkdir -m 700 /app/bin\nRUN chgrp -R 0 /app && \\\n"
+	           "    chmod -R g=u /app\n");
+	/* A relative path is in the working directory; a redirection writes
+	 * where it points. */
+	expect_fix("FROM ubi9\nWORKDIR /app\nCMD x\nRUN chmod -R g=u x\n",
+	           "FROM ubi9\nWORKDIR /app\nCMD x\nRUN chmod -R g=u x\nRUN chgrp -R 0 /app && \\\n"
+	           "    chmod -R g=u /app\n");
+	expect_fix("FROM ubi9\nWORKDIR /app\nCMD x\nWORKDIR /\nRUN chmod -R 755 /srv > /app/log\n",
+	           "FROM ubi9\nWORKDIR /app\nCMD x\nWORKDIR /\nRUN chmod -R 755 /srv > /app/log\n"
+	           "RUN chgrp -R 0 /app && \\\n    chmod -R g=u /app\n");
+}
+
 static void test_pass_arbitrary_uid__pragmas(void **state)
 {
 	(void)state;
@@ -354,6 +414,8 @@ int main(void)
 	    cmocka_unit_test(test_pass_arbitrary_uid__scratch),
 	    cmocka_unit_test(test_pass_arbitrary_uid__shell),
 	    cmocka_unit_test(test_pass_arbitrary_uid__run_writes),
+	    cmocka_unit_test(test_pass_arbitrary_uid__own_run_is_not_a_write),
+	    cmocka_unit_test(test_pass_arbitrary_uid__exact_commands),
 	    cmocka_unit_test(test_pass_arbitrary_uid__pragmas),
 	    cmocka_unit_test(test_pass_arbitrary_uid__crlf_and_escape),
 	};
