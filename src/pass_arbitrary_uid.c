@@ -1041,6 +1041,12 @@ static int run(dfx_pass_ctx *ctx, const dfx_pass *self)
 		return dfx_pass_refused(ctx, self, final->from,
 		                        "FROM scratch has no chgrp; give the files group 0 and g=u when copying them "
 		                        "(COPY --chown=UID:0 --chmod=...)");
+	/* The backtick escape is the mark of Windows images (cmd.exe or
+	 * PowerShell, no chgrp), as merge-run and pkg-clean also assume. */
+	if (any && ctx->doc->escape == '`')
+		return dfx_pass_refused(ctx, self, final->from,
+		                        "the backtick escape marks a Windows image, which has no chgrp or chmod; "
+		                        "not adding them");
 
 	/* The window of each directory: after its last write, before its limit. */
 	for (size_t k = 0; k < u.ndirs; k++) {
