@@ -584,7 +584,12 @@ static void emit_verbatim(emitter *e, const char *src, uint32_t start, uint32_t 
 	while (p < end && !e->error) {
 		const char *nl = memchr(src + p, '\n', end - p);
 		if (!nl) {
-			emit(e, src + p, end - p);
+			/* The last line: trailing \r goes too (the builder strips it, and
+			 * it would pair with the line ending added after it). */
+			uint32_t ce = end;
+			while (ce > p && src[ce - 1] == '\r')
+				ce--;
+			emit(e, src + p, ce - p);
 			*open = 1;
 			return;
 		}
