@@ -426,8 +426,23 @@ static int list_covers(const path_list *l, const char *p)
 
 /* Collects the paths a RUN gives to group 0 recursively (chgrp/chown),
  * makes group-writable like the owner (chmod), and creates (mkdir). */
+/* The shell scanner's arrays are large (kilobytes per RUN): each RUN is
+ * scanned into `tmp`, freed right after, and only the paths found are kept
+ * in `arena`, so memory stays proportional to the paths, not to the RUNs. */
+static int scan_handler_in(path_list *grp, path_list *mod, path_list *made, dfx_arena *arena, dfx_arena *tmp,
+                           const dfx_node *n, const char *cwd);
+
 static int scan_handler(path_list *grp, path_list *mod, path_list *made, dfx_arena *arena, const dfx_node *n,
                         const char *cwd)
+{
+	dfx_arena tmp = DFX_ARENA_INIT;
+	int error = scan_handler_in(grp, mod, made, arena, &tmp, n, cwd);
+	dfx_arena_dispose(&tmp);
+	return error;
+}
+
+static int scan_handler_in(path_list *grp, path_list *mod, path_list *made, dfx_arena *arena, dfx_arena *tmp,
+                           const dfx_node *n, const char *cwd)
 {
 	const dfx_instr *in = &n->instr;
 	memset(grp, 0, sizeof(*grp));
@@ -437,7 +452,7 @@ static int scan_handler(path_list *grp, path_list *mod, path_list *made, dfx_are
 		return 0;
 	const char *text = n->logical + in->args.start;
 	dfx_sh_script sc;
-	int error = dfx_sh_scan(&sc, arena, text, in->args.end - in->args.start);
+	int error = dfx_sh_scan(&sc, tmp, text, in->args.end - in->args.start);
 	if (error < 0)
 		return error;
 	if (sc.unterminated || sc.syntax_error)
@@ -453,7 +468,7 @@ static int scan_handler(path_list *grp, path_list *mod, path_list *made, dfx_are
 			const dfx_sh_word *w = &sc.words[cmd->first_word + k];
 			if (w->flags & (DFX_SH_WORD_ASSIGNMENT | DFX_SH_WORD_REDIRECT | DFX_SH_WORD_REDIRECT_TARGET))
 				continue;
-			const char *v = dfx_sh_word_value(arena, text, w);
+			const char *v = dfx_sh_word_value(tmp, text, w);
 			if (!v) {
 				unknown = 1;
 				v = "";
@@ -562,8 +577,8 @@ static int run_touches(const dfx_node *n, const char *p, const char *cwd)
 /* When cmd is a chgrp, chown, chmod or mkdir of literal absolute paths,
  * without redirections or assignments, appends those paths to *out and
  * returns 1; returns 0 for any other command (nothing appended). */
-static int exact_targets(path_list *out, dfx_arena *arena, const char *text, const dfx_sh_script *sc,
-                         const dfx_sh_cmd *cmd)
+static int exact_targets(path_list *out, dfx_arena *arena, dfx_arena *tmp, const char *text,
+                         const dfx_sh_script *sc, const dfx_sh_cmd *cmd)
 {
 	const char *words[64];
 	size_t nw = cmd->word_count;
@@ -573,7 +588,7 @@ static int exact_targets(path_list *out, dfx_arena *arena, const char *text, con
 		const dfx_sh_word *w = &sc->words[cmd->first_word + k];
 		if (w->flags & (DFX_SH_WORD_ASSIGNMENT | DFX_SH_WORD_REDIRECT | DFX_SH_WORD_REDIRECT_TARGET))
 			return 0;
-		if (!(words[k] = dfx_sh_word_value(arena, text, w)))
+		if (!(words[k] = dfx_sh_word_value(tmp, text, w)))
 			return 0;
 	}
 	const char *name = strrchr(words[0], '/') ? strrchr(words[0], '/') + 1 : words[0];
@@ -616,7 +631,18 @@ static int exact_targets(path_list *out, dfx_arena *arena, const char *text, con
 }
 
 /* Works out what the RUN n may write (see run_writes). */
+static int scan_writes_in(run_writes *rw, dfx_arena *arena, dfx_arena *tmp, const dfx_node *n);
+
+/* As scan_handler(): the scan itself lives in a temporary arena. */
 static int scan_writes(run_writes *rw, dfx_arena *arena, const dfx_node *n)
+{
+	dfx_arena tmp = DFX_ARENA_INIT;
+	int error = scan_writes_in(rw, arena, &tmp, n);
+	dfx_arena_dispose(&tmp);
+	return error;
+}
+
+static int scan_writes_in(run_writes *rw, dfx_arena *arena, dfx_arena *tmp, const dfx_node *n)
 {
 	const dfx_instr *in = &n->instr;
 	memset(rw, 0, sizeof(*rw));
@@ -625,7 +651,7 @@ static int scan_writes(run_writes *rw, dfx_arena *arena, const dfx_node *n)
 	const char *text = n->logical + in->args.start;
 	size_t len = in->args.end - in->args.start;
 	dfx_sh_script sc;
-	int error = dfx_sh_scan(&sc, arena, text, len);
+	int error = dfx_sh_scan(&sc, tmp, text, len);
 	if (error < 0)
 		return error;
 	if (sc.unterminated || sc.syntax_error || sc.has_heredoc)
@@ -637,7 +663,7 @@ static int scan_writes(run_writes *rw, dfx_arena *arena, const dfx_node *n)
 		return DFFIX_ENOMEM;
 	for (size_t c = 0; c < sc.cmd_count; c++) {
 		const dfx_sh_cmd *cmd = &sc.cmds[c];
-		int exact = exact_targets(&rw->paths, arena, text, &sc, cmd);
+		int exact = exact_targets(&rw->paths, arena, tmp, text, &sc, cmd);
 		if (exact < 0)
 			return exact;
 		if (exact)
