@@ -57,12 +57,27 @@ int dfx_doc_add_diag(dffix_doc *doc, dffix_diag_kind kind, dffix_severity sev, c
 	va_end(ap);
 	if (n < 0)
 		return DFFIX_EINVAL;
-	char *msg = dfx_arena_alloc(&doc->arena, (size_t)n + 1);
-	if (!msg)
-		return DFFIX_ENOMEM;
-	va_start(ap, fmt);
-	vsnprintf(msg, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	/* A pass that rewrites every RUN says the same thing each time: share
+	 * the text with the previous diagnostic instead of storing it again. */
+	char small[256];
+	const char *msg = NULL;
+	if ((size_t)n < sizeof(small)) {
+		va_start(ap, fmt);
+		vsnprintf(small, sizeof(small), fmt, ap);
+		va_end(ap);
+		if (list->len && !strcmp(list->items[list->len - 1].message, small))
+			msg = list->items[list->len - 1].message;
+		else if (!(msg = dfx_arena_strndup(&doc->arena, small, (size_t)n)))
+			return DFFIX_ENOMEM;
+	} else {
+		char *m = dfx_arena_alloc(&doc->arena, (size_t)n + 1);
+		if (!m)
+			return DFFIX_ENOMEM;
+		va_start(ap, fmt);
+		vsnprintf(m, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+		msg = m;
+	}
 	if (end < start)
 		end = start;
 	dffix_diag *d = &list->items[list->len++];

@@ -183,6 +183,8 @@ const char *dfx_instr_flag(const dfx_instr *in, const char *name);
 /* Words of the arguments split on blanks (COPY/ADD/EXPOSE/VOLUME shell form)
  * or the JSON strings; NUL-terminated copies in ctx->arena. */
 int dfx_instr_argv(const char ***out, size_t *count, dfx_rule_ctx *ctx, const dfx_node *node, const dfx_instr *in);
+/* The same into `arena`, for a caller that releases its scratch early. */
+int dfx_instr_argv_in(const char ***out, size_t *count, dfx_arena *arena, const dfx_node *node, const dfx_instr *in);
 
 /* The stage that `node` belongs to, or NULL before the first FROM. */
 const dfx_stage *dfx_rule_stage(const dfx_rule_ctx *ctx, const dfx_node *node);
@@ -190,6 +192,11 @@ const dfx_stage *dfx_rule_stage(const dfx_rule_ctx *ctx, const dfx_node *node);
 /* 1 when a SHELL instruction stands in the stage or a stage it is built
  * from (so SHELL-dependent answers need a closer look). */
 int dfx_rule_stage_has_shell(const dfx_rule_ctx *ctx, const dfx_stage *st);
+
+/* The last SHELL before `node` in its stage or the stages it is built from:
+ * -1 when there is none, 1 when it names a POSIX shell, 0 otherwise; *hops
+ * (may be NULL) gets how many stages up it stands (0: the node's own). */
+int dfx_rule_shell_before(const dfx_rule_ctx *ctx, const dfx_node *node, unsigned *hops);
 
 /* The final stage, or NULL when there is no FROM. */
 const dfx_stage *dfx_rule_final_stage(const dfx_rule_ctx *ctx);

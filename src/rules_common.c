@@ -48,6 +48,8 @@ struct dfx_cmd_cache {
 	const dfx_instr *in;
 	int done;
 	dfx_cmds cmds;
+	int shell;     /* the last SHELL before the node: see dfx_rule_shell_before() */
+	unsigned hops; /* how many stages up it stands */
 };
 
 static int cache_by_node(const void *a, const void *b)
@@ -63,6 +65,57 @@ static const dfx_instr *command_instr(const dfx_node *n)
 	if (!in || (in->keyword != DFX_KW_RUN && in->keyword != DFX_KW_CMD && in->keyword != DFX_KW_ENTRYPOINT))
 		return NULL;
 	return in;
+}
+
+static int is_posix_shell_instr(const dfx_instr *in)
+{
+	return in->json && in->json_count > 0 && is_posix_shell_name(in->json_values[0]);
+}
+
+static struct dfx_cmd_cache *cache_find(const dfx_rule_ctx *ctx, const dfx_node *node)
+{
+	if (!ctx->cmd_cache)
+		return NULL;
+	struct dfx_cmd_cache key;
+	memset(&key, 0, sizeof(key));
+	key.node = (uintptr_t)node;
+	return bsearch(&key, ctx->cmd_cache, ctx->cmd_cache_count, sizeof(key), cache_by_node);
+}
+
+/* The SHELL in effect at each command node, in one walk over the stages
+ * (each starts with what its parent stage ends with), so that asking for
+ * it is not a walk back per node. */
+static int index_shells(dfx_rule_ctx *ctx)
+{
+	if (!ctx->cmd_cache_count || !ctx->stages.count)
+		return 0;
+	int *end_shell = dfx_arena_alloc(&ctx->arena, ctx->stages.count * sizeof(int));
+	unsigned *end_hops = dfx_arena_alloc(&ctx->arena, ctx->stages.count * sizeof(unsigned));
+	if (!end_shell || !end_hops)
+		return DFFIX_ENOMEM;
+	for (size_t i = 0; i < ctx->stages.count; i++) {
+		const dfx_stage *st = &ctx->stages.items[i];
+		const dfx_stage *parent = dfx_rule_parent_stage(ctx, st);
+		int shell = parent ? end_shell[parent->index] : -1;
+		unsigned hops = parent ? end_hops[parent->index] + 1 : 0;
+		for (const dfx_node *x = st->from; x; x = x->next) {
+			struct dfx_cmd_cache *slot = command_instr(x) ? cache_find(ctx, x) : NULL;
+			if (slot) {
+				slot->shell = shell;
+				slot->hops = shell < 0 ? 0 : hops;
+			}
+			const dfx_instr *in = dfx_node_instr(x, 0);
+			if (in && in->keyword == DFX_KW_SHELL) {
+				shell = is_posix_shell_instr(in);
+				hops = 0;
+			}
+			if (x == st->last)
+				break;
+		}
+		end_shell[i] = shell;
+		end_hops[i] = hops;
+	}
+	return 0;
 }
 
 static int index_commands(dfx_rule_ctx *ctx)
@@ -84,13 +137,14 @@ static int index_commands(dfx_rule_ctx *ctx)
 		if (in) {
 			ctx->cmd_cache[k].node = (uintptr_t)x;
 			ctx->cmd_cache[k].in = in;
+			ctx->cmd_cache[k].shell = -1;
 			k++;
 		}
 	}
 	ctx->cmd_cache_count = k;
 	if (k > 1)
 		qsort(ctx->cmd_cache, k, sizeof(struct dfx_cmd_cache), cache_by_node);
-	return 0;
+	return index_shells(ctx);
 }
 
 int dfx_rule_index(dfx_rule_ctx *ctx)
@@ -174,27 +228,49 @@ int dfx_stage_next(const dfx_stage *st, dfx_node **node)
 	}
 }
 
-/* 1 when shell-form commands at `node` run in a POSIX shell: the default
- * /bin/sh -c, or a SHELL (in the stage or the stages it is built from)
- * naming one. */
-static int posix_shell_at(const dfx_rule_ctx *ctx, const dfx_node *node)
+/* The walk back that index_shells() spares: for nodes it did not index. */
+static int shell_walk(const dfx_rule_ctx *ctx, const dfx_node *node, unsigned *hops)
 {
 	const dfx_stage *st = dfx_rule_stage(ctx, node);
+	*hops = 0;
 	if (!st || !dfx_rule_stage_has_shell(ctx, st))
-		return 1;
+		return -1;
 	const dfx_node *from = node != st->from ? node->prev : NULL;
-	while (st) {
+	for (unsigned h = 0; st; h++) {
 		for (const dfx_node *n = from; n; n = n->prev) {
 			const dfx_instr *in = dfx_node_instr(n, 0);
-			if (in && in->keyword == DFX_KW_SHELL)
-				return in->json && in->json_count > 0 && is_posix_shell_name(in->json_values[0]);
+			if (in && in->keyword == DFX_KW_SHELL) {
+				*hops = h;
+				return is_posix_shell_instr(in);
+			}
 			if (n == st->from)
 				break;
 		}
 		st = dfx_rule_parent_stage(ctx, st);
 		from = st ? st->last : NULL;
 	}
-	return 1;
+	return -1;
+}
+
+int dfx_rule_shell_before(const dfx_rule_ctx *ctx, const dfx_node *node, unsigned *hops)
+{
+	unsigned unused;
+	if (!hops)
+		hops = &unused;
+	const struct dfx_cmd_cache *slot = cache_find(ctx, node);
+	if (slot) {
+		*hops = slot->hops;
+		return slot->shell;
+	}
+	return shell_walk(ctx, node, hops);
+}
+
+/* 1 when shell-form commands at `node` run in a POSIX shell: the default
+ * /bin/sh -c, or a SHELL (in the stage or the stages it is built from)
+ * naming one. */
+static int posix_shell_at(const dfx_rule_ctx *ctx, const dfx_node *node)
+{
+	return dfx_rule_shell_before(ctx, node, NULL) != 0;
 }
 
 /* Section - commands */
@@ -390,15 +466,9 @@ static int compute_commands(dfx_cmds *out, dfx_rule_ctx *ctx, const dfx_node *no
 
 int dfx_rule_commands(dfx_cmds *out, dfx_rule_ctx *ctx, const dfx_node *node, const dfx_instr *in)
 {
-	struct dfx_cmd_cache *slot = NULL;
-	if (ctx->cmd_cache) {
-		struct dfx_cmd_cache key;
-		memset(&key, 0, sizeof(key));
-		key.node = (uintptr_t)node;
-		slot = bsearch(&key, ctx->cmd_cache, ctx->cmd_cache_count, sizeof(key), cache_by_node);
-		if (slot && slot->in != in)
-			slot = NULL; /* asked about the ONBUILD itself, not its trigger */
-	}
+	struct dfx_cmd_cache *slot = cache_find(ctx, node);
+	if (slot && slot->in != in)
+		slot = NULL; /* asked about the ONBUILD itself, not its trigger */
 	if (slot && slot->done) {
 		*out = slot->cmds;
 		return 0;
@@ -640,6 +710,11 @@ int dfx_run_mounts_dir(const dfx_instr *in, const char *dir)
 
 int dfx_instr_argv(const char ***out, size_t *count, dfx_rule_ctx *ctx, const dfx_node *node, const dfx_instr *in)
 {
+	return dfx_instr_argv_in(out, count, &ctx->arena, node, in);
+}
+
+int dfx_instr_argv_in(const char ***out, size_t *count, dfx_arena *arena, const dfx_node *node, const dfx_instr *in)
+{
 	if (in->json) {
 		*out = (const char **)in->json_values;
 		*count = in->json_count;
@@ -656,7 +731,7 @@ int dfx_instr_argv(const char ***out, size_t *count, dfx_rule_ctx *ctx, const df
 			p++;
 		n++;
 	}
-	const char **v = dfx_arena_alloc(&ctx->arena, (n + 1) * sizeof(char *));
+	const char **v = dfx_arena_alloc(arena, (n + 1) * sizeof(char *));
 	if (!v)
 		return DFFIX_ENOMEM;
 	size_t k = 0;
@@ -668,7 +743,7 @@ int dfx_instr_argv(const char ***out, size_t *count, dfx_rule_ctx *ctx, const df
 		uint32_t w = p;
 		while (p < in->args.end && !dfx_is_space((unsigned char)s[p]))
 			p++;
-		if (!(v[k++] = dfx_arena_strndup(&ctx->arena, s + w, p - w)))
+		if (!(v[k++] = dfx_arena_strndup(arena, s + w, p - w)))
 			return DFFIX_ENOMEM;
 	}
 	*out = v;

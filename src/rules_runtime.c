@@ -11,6 +11,7 @@
  * COPY/ADD put it where the CMD/ENTRYPOINT runs it from, or from a COPY
  * heredoc; at most 1 MiB, shell scripts only.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -20,24 +21,12 @@
 #include "rules.h"
 
 /* 1 when a SHELL instruction comes before `node` in its stage or in the
- * stages it is built from (BuildKit then stays quiet about shell form). */
+ * stages it is built from, at most 63 stages up (BuildKit then stays quiet
+ * about shell form). */
 static int shell_set(const dfx_rule_ctx *ctx, const dfx_node *node)
 {
-	const dfx_stage *st = dfx_rule_stage(ctx, node);
-	if (!st || !dfx_rule_stage_has_shell(ctx, st))
-		return 0;
-	const dfx_node *from = node->prev;
-	for (int hops = 0; st && hops < 64; hops++) {
-		for (const dfx_node *n = from; n; n = n->prev) {
-			if (n->kind == DFX_NODE_INSTRUCTION && n->instr.keyword == DFX_KW_SHELL)
-				return 1;
-			if (n == st->from)
-				break;
-		}
-		st = dfx_rule_parent_stage(ctx, st);
-		from = st ? st->last : NULL;
-	}
-	return 0;
+	unsigned hops;
+	return dfx_rule_shell_before(ctx, node, &hops) >= 0 && hops < 64;
 }
 
 DFX_CHECK(dfx_check_shell_form_cmd)
@@ -61,11 +50,11 @@ DFX_CHECK(dfx_check_shell_form_cmd)
 
 /* Normalized absolute path: base (a directory) joined with p, "." and
  * "//" removed, ".." resolved. Arena-allocated. */
-static char *join_path(dfx_rule_ctx *ctx, const char *base, const char *p)
+static char *join_path(dfx_arena *arena, const char *base, const char *p)
 {
 	size_t bn = p[0] == '/' ? 0 : strlen(base), pn = strlen(p);
-	char *tmp = dfx_arena_alloc(&ctx->arena, bn + pn + 3);
-	char *out = dfx_arena_alloc(&ctx->arena, bn + pn + 3);
+	char *tmp = dfx_arena_alloc(arena, bn + pn + 3);
+	char *out = dfx_arena_alloc(arena, bn + pn + 3);
 	if (!tmp || !out)
 		return NULL;
 	memcpy(tmp, base, bn);
@@ -110,83 +99,169 @@ typedef struct script_src {
 	const char *target; /* where it lands in the image */
 } script_src;
 
-/* Looks through the COPY/ADD instructions of the stage (and the stages it
- * is built from) before `before` for the file the image path `want` comes
- * from (or, when `bare`, a file of that name). */
-static int find_source(dfx_rule_ctx *ctx, const dfx_stage *st, const dfx_node *before, const char *want, int bare,
-		       script_src *out)
+/*
+ * DF206 walks each final stage once, from its oldest ancestor on, keeping
+ * the WORKDIR in effect and the files the COPY/ADD instructions so far put
+ * in the image (a later copy to the same path wins); each CMD/ENTRYPOINT of
+ * the stage is looked up as the walk reaches it. Walking the stage again
+ * for each CMD would be quadratic.
+ */
+
+/* A file a COPY/ADD put in the image, keyed by its path or its name. */
+typedef struct src_slot {
+	const char *key; /* NULL: free */
+	script_src src;
+	int usable; /* 0: a heredoc source whose body is missing: nothing to read */
+} src_slot;
+
+typedef struct src_map {
+	src_slot *slots;
+	size_t cap, len; /* cap is 0 or a power of two */
+} src_map;
+
+typedef struct script_walk {
+	dfx_arena arena;  /* the stage's paths, words and maps */
+	dffix_buf workdir; /* normalized, "" for the root */
+	src_map by_path, by_name;
+} script_walk;
+
+static size_t hash_str(const char *s)
 {
-	int found = 0;
-	const char *workdir = "/";
-	/* Walk from the oldest ancestor so that WORKDIR and later COPYs win. */
-	const dfx_stage *chain[16];
-	size_t depth = 0;
-	for (const dfx_stage *s = st; s && depth < 16; s = dfx_rule_parent_stage(ctx, s))
-		chain[depth++] = s;
-	while (depth--) {
-		dfx_node *n = NULL;
-		while (dfx_stage_next(chain[depth], &n) && n != before) {
-			const dfx_instr *in = &n->instr;
-			if (in->keyword == DFX_KW_WORKDIR && in->args.end > in->args.start) {
-				char *w = dfx_arena_strndup(&ctx->arena, n->logical + in->args.start,
-							    in->args.end - in->args.start);
-				if (!w || !(workdir = join_path(ctx, workdir, w)))
-					return DFFIX_ENOMEM;
+	uint64_t h = 14695981039346656037u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return (size_t)h;
+}
+
+static src_slot *map_slot(const src_map *m, const char *key)
+{
+	size_t i = hash_str(key) & (m->cap - 1);
+	while (m->slots[i].key && strcmp(m->slots[i].key, key))
+		i = (i + 1) & (m->cap - 1);
+	return &m->slots[i];
+}
+
+static const src_slot *map_get(const src_map *m, const char *key)
+{
+	if (!m->cap)
+		return NULL;
+	const src_slot *slot = map_slot(m, key);
+	return slot->key ? slot : NULL;
+}
+
+static int map_put(src_map *m, dfx_arena *arena, const char *key, const script_src *src, int usable)
+{
+	if (2 * (m->len + 1) > m->cap) {
+		size_t ncap = m->cap ? 2 * m->cap : 64;
+		src_slot *slots = ncap <= SIZE_MAX / sizeof(src_slot) ? dfx_arena_alloc(arena, ncap * sizeof(src_slot))
+								       : NULL;
+		if (!slots)
+			return DFFIX_ENOMEM;
+		src_map grown = {slots, ncap, m->len};
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->slots[i].key)
+				*map_slot(&grown, m->slots[i].key) = m->slots[i];
+		*m = grown;
+	}
+	src_slot *slot = map_slot(m, key);
+	if (!slot->key)
+		m->len++;
+	slot->key = key;
+	slot->src = *src;
+	slot->usable = usable;
+	return 0;
+}
+
+static const char *workdir_of(const script_walk *w)
+{
+	return w->workdir.size ? w->workdir.ptr : "/";
+}
+
+/* WORKDIR p: join_path(workdir, p) in place, so that a long run of
+ * relative WORKDIRs costs no copies. */
+static int workdir_push(dffix_buf *dir, const char *p, size_t len)
+{
+	const char *s = p, *end = p + len;
+	int error = 0;
+	if (len && p[0] == '/')
+		dir->size = 0;
+	while (s < end && error == 0) {
+		while (s < end && *s == '/')
+			s++;
+		if (s >= end)
+			break;
+		const char *e = memchr(s, '/', (size_t)(end - s));
+		size_t n = e ? (size_t)(e - s) : (size_t)(end - s);
+		if (n == 1 && s[0] == '.') {
+			/* skip */
+		} else if (n == 2 && s[0] == '.' && s[1] == '.') {
+			while (dir->size > 0 && dir->ptr[dir->size - 1] != '/')
+				dir->size--;
+			if (dir->size > 0)
+				dir->size--;
+		} else if ((error = dffix_buf_put(dir, "/", 1)) == 0) {
+			error = dffix_buf_put(dir, s, n);
+		}
+		s += n;
+	}
+	if (dir->ptr)
+		dir->ptr[dir->size] = '\0';
+	return error;
+}
+
+/* Records where a COPY/ADD puts each of its sources (and, for a directory
+ * destination, the file of the same name in it). */
+static int record_copy(script_walk *w, const dfx_node *n, const dfx_instr *in)
+{
+	const char **argv;
+	size_t argc;
+	int error = dfx_instr_argv_in(&argv, &argc, &w->arena, n, in);
+	if (error < 0)
+		return error;
+	if (argc < 2 || has_meta(argv[argc - 1]))
+		return 0;
+	const char *dest = join_path(&w->arena, workdir_of(w), argv[argc - 1]);
+	if (!dest)
+		return DFFIX_ENOMEM;
+	for (size_t i = 0; i + 1 < argc && error == 0; i++) {
+		const char *src = argv[i];
+		int heredoc = !strncmp(src, "<<", 2);
+		if (!heredoc && has_meta(src))
+			continue;
+		const char *name = heredoc ? NULL : dfx_basename(src);
+		const char *cands[2] = {dest, name ? join_path(&w->arena, dest, name) : NULL};
+		if (name && !cands[1])
+			return DFFIX_ENOMEM;
+		for (int c = 0; c < 2 && error == 0; c++) {
+			if (!cands[c])
 				continue;
-			}
-			if ((in->keyword != DFX_KW_COPY && in->keyword != DFX_KW_ADD) || dfx_instr_flag(in, "--from"))
-				continue;
-			const char **argv;
-			size_t argc;
-			int error = dfx_instr_argv(&argv, &argc, ctx, n, in);
-			if (error < 0)
-				return error;
-			if (argc < 2 || has_meta(argv[argc - 1]))
-				continue;
-			const char *dest = join_path(ctx, workdir, argv[argc - 1]);
-			if (!dest)
-				return DFFIX_ENOMEM;
-			for (size_t i = 0; i + 1 < argc; i++) {
-				const char *src = argv[i];
-				int heredoc = !strncmp(src, "<<", 2);
-				if (!heredoc && has_meta(src))
-					continue;
-				const char *name = heredoc ? NULL : dfx_basename(src);
-				const char *cands[2] = {dest, name ? join_path(ctx, dest, name) : NULL};
-				for (int c = 0; c < 2; c++) {
-					if (!cands[c])
-						continue;
-					int match = bare ? !strcmp(dfx_basename(cands[c]), want) : !strcmp(cands[c], want);
-					if (!match)
-						continue;
-					memset(out, 0, sizeof(*out));
-					out->target = cands[c];
-					if (heredoc) {
-						/* the body of the heredoc named by this marker */
-						char mark[64];
-						size_t m = 0;
-						for (const char *q = src + 2 + (src[2] == '-'); *q && m < 63; q++)
-							if (*q != '"' && *q != '\'')
-								mark[m++] = *q;
-						mark[m] = '\0';
-						for (size_t h = 0; h < n->heredoc_count; h++) {
-							const dfx_heredoc *hd = &n->heredocs[h];
-							if (hd->name_len == m && !memcmp(hd->name, mark, m)) {
-								out->text = n->src + hd->body_start;
-								out->len = hd->body_end - hd->body_start;
-							}
-						}
-						if (!out->text)
-							continue;
-					} else {
-						out->path = src;
+			script_src found;
+			memset(&found, 0, sizeof(found));
+			found.target = cands[c];
+			if (heredoc) {
+				/* the body of the heredoc named by this marker */
+				char mark[64];
+				size_t m = 0;
+				for (const char *q = src + 2 + (src[2] == '-'); *q && m < 63; q++)
+					if (*q != '"' && *q != '\'')
+						mark[m++] = *q;
+				mark[m] = '\0';
+				for (size_t h = 0; h < n->heredoc_count; h++) {
+					const dfx_heredoc *hd = &n->heredocs[h];
+					if (hd->name_len == m && !memcmp(hd->name, mark, m)) {
+						found.text = n->src + hd->body_start;
+						found.len = hd->body_end - hd->body_start;
 					}
-					found = 1;
 				}
+			} else {
+				found.path = src;
 			}
+			int usable = !heredoc || found.text;
+			if ((error = map_put(&w->by_path, &w->arena, cands[c], &found, usable)) == 0)
+				error = map_put(&w->by_name, &w->arena, dfx_basename(cands[c]), &found, usable);
 		}
 	}
-	return found;
+	return error;
 }
 
 static int is_shell_script(const char *text, size_t len, const char *name)
@@ -281,59 +356,32 @@ static int last_without_exec(const char *text, size_t len, uint32_t *start, uint
 	return rc;
 }
 
-static int check_script(dfx_rule_ctx *ctx, const dfx_rule *self, const dfx_node *node, const char *script)
+/* Reports the script the CMD/ENTRYPOINT `node` runs when it ends without exec. */
+static int report_script(dfx_rule_ctx *ctx, const dfx_rule *self, const dfx_node *node, const script_src *src)
 {
-	const dfx_stage *st = dfx_rule_stage(ctx, node);
-	if (!st)
-		return 0;
-	int bare = !strchr(script, '/');
-	const char *want = script;
-	if (!bare) {
-		/* relative paths resolve against the WORKDIR in effect at the node */
-		const char *workdir = "/";
-		const dfx_stage *chain[16];
-		size_t depth = 0;
-		for (const dfx_stage *s = st; s && depth < 16; s = dfx_rule_parent_stage(ctx, s))
-			chain[depth++] = s;
-		while (depth--) {
-			dfx_node *n = NULL;
-			while (dfx_stage_next(chain[depth], &n) && n != node) {
-				if (n->instr.keyword != DFX_KW_WORKDIR || n->instr.args.end <= n->instr.args.start)
-					continue;
-				char *w = dfx_arena_strndup(&ctx->arena, n->logical + n->instr.args.start,
-							    n->instr.args.end - n->instr.args.start);
-				if (!w || !(workdir = join_path(ctx, workdir, w)))
-					return DFFIX_ENOMEM;
-			}
-		}
-		if (!(want = join_path(ctx, workdir, script)))
-			return DFFIX_ENOMEM;
-	}
-	script_src src;
-	int found = find_source(ctx, st, node, want, bare, &src);
-	if (found <= 0)
-		return found;
 	dffix_buf buf = DFFIX_BUF_INIT;
-	const char *text = src.text;
-	size_t len = src.len;
-	const char *shown = src.target;
-	if (src.path) {
+	const char *text = src->text;
+	size_t len = src->len;
+	const char *shown = src->target;
+	if (src->path) {
 		const char *dir = ctx->opts->context_dir;
-		if (!dir || src.path[0] == '/' || strstr(src.path, ".."))
+		if (!dir || src->path[0] == '/' || strstr(src->path, ".."))
 			return 0;
-		char *path = dfx_arena_printf(&ctx->arena, "%s/%s", dir, src.path);
-		if (!path)
+		dffix_buf path = DFFIX_BUF_INIT;
+		if (dffix_buf_printf(&path, "%s/%s", dir, src->path) < 0)
 			return DFFIX_ENOMEM;
 		const char *why;
-		if (dfx_file_read(&buf, path, (size_t)1 << 20, &why) < 0)
+		int rc = dfx_file_read(&buf, path.ptr, (size_t)1 << 20, &why);
+		dffix_buf_dispose(&path);
+		if (rc < 0)
 			return 0; /* missing, unreadable or too large: nothing to say */
 		text = buf.ptr;
 		len = buf.size;
-		shown = src.path;
+		shown = src->path;
 	}
 	int error = 0;
 	uint32_t a, b;
-	if (is_shell_script(text, len, src.target)) {
+	if (is_shell_script(text, len, src->target)) {
 		int rc = last_without_exec(text, len, &a, &b);
 		if (rc < 0)
 			error = rc;
@@ -372,37 +420,91 @@ static int is_shell_name(const char *name)
 	return !strcmp(b, "sh") || !strcmp(b, "bash") || !strcmp(b, "dash") || !strcmp(b, "ash");
 }
 
+/* A CMD/ENTRYPOINT met by the walk: the script it runs, looked up among the
+ * files copied so far. */
+static int check_node(dfx_rule_ctx *ctx, const dfx_rule *self, const script_walk *w, const dfx_node *n)
+{
+	const dfx_instr *in = &n->instr;
+	dfx_cmds cmds;
+	int error = dfx_rule_commands(&cmds, ctx, n, in);
+	if (error < 0)
+		return error;
+	if (!cmds.count || cmds.opaque)
+		return 0;
+	const dfx_cmd *c = &cmds.items[0];
+	size_t k = dfx_cmd_name_index(c);
+	if (k >= c->argc || !c->argv[k])
+		return 0;
+	const char *script = c->argv[k];
+	if (is_shell_name(script)) {
+		if (k + 1 >= c->argc || !c->argv[k + 1] || c->argv[k + 1][0] == '-')
+			return 0;
+		script = c->argv[k + 1];
+	}
+	if (has_meta(script))
+		return 0;
+	const src_slot *hit;
+	if (!strchr(script, '/')) {
+		hit = map_get(&w->by_name, script);
+	} else {
+		/* relative paths resolve against the WORKDIR in effect at the node */
+		dfx_arena tmp = DFX_ARENA_INIT;
+		const char *want = join_path(&tmp, workdir_of(w), script);
+		hit = want ? map_get(&w->by_path, want) : NULL;
+		dfx_arena_dispose(&tmp);
+		if (!want)
+			return DFFIX_ENOMEM;
+	}
+	if (!hit || !hit->usable)
+		return 0;
+	return report_script(ctx, self, n, &hit->src);
+}
+
+static int has_cmd(const dfx_stage *st)
+{
+	dfx_node *n = NULL;
+	while (dfx_stage_next(st, &n))
+		if (n->instr.keyword == DFX_KW_CMD || n->instr.keyword == DFX_KW_ENTRYPOINT)
+			return 1;
+	return 0;
+}
+
+/* The walk over one final stage: see script_walk. */
+static int walk_stage(dfx_rule_ctx *ctx, const dfx_rule *self, const dfx_stage *st)
+{
+	const dfx_stage *chain[16];
+	size_t depth = 0;
+	for (const dfx_stage *s = st; s && depth < 16; s = dfx_rule_parent_stage(ctx, s))
+		chain[depth++] = s;
+	script_walk w;
+	memset(&w, 0, sizeof(w));
+	int error = 0;
+	while (depth-- && error == 0) {
+		dfx_node *n = NULL;
+		while (error == 0 && dfx_stage_next(chain[depth], &n)) {
+			const dfx_instr *in = &n->instr;
+			if (depth == 0 && (in->keyword == DFX_KW_CMD || in->keyword == DFX_KW_ENTRYPOINT))
+				error = check_node(ctx, self, &w, n);
+			else if (in->keyword == DFX_KW_WORKDIR && in->args.end > in->args.start)
+				error = workdir_push(&w.workdir, n->logical + in->args.start,
+						     in->args.end - in->args.start);
+			else if ((in->keyword == DFX_KW_COPY || in->keyword == DFX_KW_ADD) &&
+				 !dfx_instr_flag(in, "--from"))
+				error = record_copy(&w, n, in);
+		}
+	}
+	dffix_buf_dispose(&w.workdir);
+	dfx_arena_dispose(&w.arena);
+	return error;
+}
+
 DFX_CHECK(dfx_check_script_exec)
 {
 	int error = 0;
 	for (size_t i = 0; i < ctx->stages.count && !error; i++) {
 		const dfx_stage *st = &ctx->stages.items[i];
-		if (!st->in_final)
-			continue;
-		dfx_node *n = NULL;
-		while (dfx_stage_next(st, &n) && !error) {
-			const dfx_instr *in = &n->instr;
-			if (in->keyword != DFX_KW_CMD && in->keyword != DFX_KW_ENTRYPOINT)
-				continue;
-			dfx_cmds cmds;
-			if ((error = dfx_rule_commands(&cmds, ctx, n, in)) < 0)
-				return error;
-			if (!cmds.count || cmds.opaque)
-				continue;
-			const dfx_cmd *c = &cmds.items[0];
-			size_t k = dfx_cmd_name_index(c);
-			if (k >= c->argc || !c->argv[k])
-				continue;
-			const char *script = c->argv[k];
-			if (is_shell_name(script)) {
-				if (k + 1 >= c->argc || !c->argv[k + 1] || c->argv[k + 1][0] == '-')
-					continue;
-				script = c->argv[k + 1];
-			}
-			if (has_meta(script))
-				continue;
-			error = check_script(ctx, self, n, script);
-		}
+		if (st->in_final && has_cmd(st))
+			error = walk_stage(ctx, self, st);
 	}
 	return error;
 }
