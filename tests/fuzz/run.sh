@@ -6,7 +6,7 @@
 # tests/fuzz/<target>.c and every library source (src/*.c but src/main.c). Seeds:
 # every testdata/**/*.Dockerfile, plus ../shared/corpus when it is there (read
 # in place, never copied). The corpus a run grows is kept in
-# tests/fuzz/corpus-<target>/ (git-ignored), so later runs start from it. A crash or
+# build-fuzz/corpus-<target>/ (git-ignored), so later runs start from it. A crash or
 # a broken property leaves its input in build-tests/fuzz/crashes/<target>-*; rerun
 # one with `build-tests/fuzz/<target> FILE`.
 #
@@ -25,7 +25,7 @@ case $cc in cc | gcc | */gcc*) cc=clang ;; esac  # make's default CC is not a li
 targets=${FUZZ_TARGETS:-fuzz_reprint fuzz_format fuzz_fix}
 max_len=${FUZZ_MAX_LEN:-32768}
 out=${FUZZ_OUT:-build-fuzz}
-corpus=${FUZZ_CORPUS:-fuzz}
+corpus=${FUZZ_CORPUS:-build-fuzz}
 
 if ! command -v "$cc" >/dev/null; then
 	echo "tests/fuzz/run.sh: $cc not found (apt-get install clang libclang-rt-dev)" >&2
