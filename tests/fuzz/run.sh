@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/fuzz/run.sh [SECONDS] - build the libFuzzer targets into build-tests/fuzz/ and run
+# tests/fuzz/run.sh [SECONDS] - build the libFuzzer targets into build-fuzz/ and run
 # each for SECONDS (default 60; $FUZZ_SECONDS also works).
 #
 # Each target is built with clang -fsanitize=fuzzer,address,undefined from
@@ -7,13 +7,13 @@
 # every testdata/**/*.Dockerfile, plus ../shared/corpus when it is there (read
 # in place, never copied). The corpus a run grows is kept in
 # build-fuzz/corpus-<target>/ (git-ignored), so later runs start from it. A crash or
-# a broken property leaves its input in build-tests/fuzz/crashes/<target>-*; rerun
-# one with `build-tests/fuzz/<target> FILE`.
+# a broken property leaves its input in build-fuzz/crashes/<target>-*; rerun
+# one with `build-fuzz/<target> FILE`.
 #
 # Environment: CC (default clang), FUZZ_TARGETS (default: all three),
 # FUZZ_MAX_LEN (default 32768 bytes), FUZZ_FLAGS (extra libFuzzer flags),
 # FUZZ_OUT (build directory, default build-fuzz), FUZZ_CORPUS (where the
-# grown corpora live, default fuzz).
+# grown corpora live, default build-fuzz).
 # Exit: 0 when no target found anything, 1 otherwise, 2 when a build failed.
 set -u
 cd "$(dirname "$0")/../.."
