@@ -103,6 +103,7 @@ struct dfx_node {
 	uint32_t start, end; /* the node's bytes: src[start..end) */
 	uint32_t line;     /* 1-based first line in the input; 0 for synthesized nodes */
 	int synthesized;   /* created by a pass */
+	uint32_t origin;   /* synthesized: input offset of the text it replaced or follows */
 
 	/* DFX_NODE_INSTRUCTION and DFX_NODE_ERROR only: */
 	dfx_segment *segments;
@@ -181,8 +182,11 @@ int dfx_doc_add_diag(dffix_doc *doc, dffix_diag_kind kind, dffix_severity sev, c
 	;
 
 /* The input offset of a node for diagnostics: its own offset when parsed
- * from the input, else that of the nearest original neighbour. */
+ * from the input, else where the pass put it (node->origin). O(1): passes
+ * report at thousands of synthesized nodes. */
 uint32_t dfx_node_input_offset(const dfx_node *node);
+/* The 1-based input line of that offset. */
+uint32_t dfx_node_input_line(const dffix_doc *doc, const dfx_node *node);
 
 /* Section - Logical text helpers */
 

@@ -282,15 +282,16 @@ int dfx_cst_check(const dffix_doc *doc)
 
 uint32_t dfx_node_input_offset(const dfx_node *node)
 {
+	return node->synthesized ? node->origin : node->start;
+}
+
+uint32_t dfx_node_input_line(const dffix_doc *doc, const dfx_node *node)
+{
 	if (!node->synthesized)
-		return node->start;
-	for (const dfx_node *n = node->prev; n; n = n->prev)
-		if (!n->synthesized)
-			return n->end;
-	for (const dfx_node *n = node->next; n; n = n->next)
-		if (!n->synthesized)
-			return n->start;
-	return 0;
+		return node->line;
+	uint32_t line, col;
+	dfx_doc_position(doc, node->origin, &line, &col);
+	return line;
 }
 
 uint32_t dfx_node_logical_to_src(const dfx_node *node, uint32_t off)

@@ -104,9 +104,9 @@ static const char *norm_path(dfx_arena *arena, const char *base, const char *p, 
 	return out;
 }
 
-static uint32_t line_of(const dfx_node *n)
+static uint32_t line_of(const dfx_pass_ctx *ctx, const dfx_node *n)
 {
-	return n ? n->line : 0;
+	return dfx_node_input_line(ctx->doc, n);
 }
 
 static const dfx_instr *instr_of(const dfx_node *n)
@@ -131,40 +131,17 @@ static const char *flag_value(const dfx_instr *in, const char *name)
 
 /* Section - the working directory */
 
-static void follow_workdirs(const char **cwd, dfx_arena *arena, const dfx_node *from, const dfx_node *stop, char escape)
+/* Follows a WORKDIR: *cwd becomes the new directory, or NULL when it is
+ * unknown (variables or quotes, relative to an unknown directory). */
+static void apply_workdir(const char **cwd, dfx_arena *arena, const dfx_node *n, char escape)
 {
-	for (const dfx_node *n = from->next; n && n != stop; n = n->next) {
-		if (is_kw(n, DFX_KW_FROM))
-			break;
-		if (!is_kw(n, DFX_KW_WORKDIR))
-			continue;
-		const char *s = n->logical + n->instr.args.start;
-		size_t len = n->instr.args.end - n->instr.args.start;
-		int plain = len > 0;
-		for (size_t i = 0; i < len; i++)
-			if (s[i] == '$' || s[i] == '"' || s[i] == '\'' || s[i] == escape)
-				plain = 0;
-		*cwd = plain ? norm_path(arena, *cwd, s, len) : NULL;
-	}
-}
-
-/* The working directory in effect at node `at` of stage `st`; NULL when it
- * comes from an image we cannot see. */
-static const char *cwd_at(dfx_pass_ctx *ctx, const dfx_node *from, const dfx_node *at, int depth)
-{
-	const char *cwd = NULL;
-	const dfx_stage *st = NULL;
-	for (size_t i = 0; i < ctx->stages.count; i++)
-		if (ctx->stages.items[i].from == from)
-			st = &ctx->stages.items[i];
-	if (st && st->base_is_stage && st->base && depth < 64) {
-		dfx_stages prior = {ctx->stages.items, st->index};
-		const dfx_stage *parent = dfx_stages_lookup(&prior, st->base, strlen(st->base));
-		if (parent)
-			cwd = cwd_at(ctx, parent->from, NULL, depth + 1);
-	}
-	follow_workdirs(&cwd, &ctx->doc->arena, from, at, ctx->doc->escape);
-	return cwd;
+	const char *s = n->logical + n->instr.args.start;
+	size_t len = n->instr.args.end - n->instr.args.start;
+	int plain = len > 0;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] == '$' || s[i] == '"' || s[i] == '\'' || s[i] == escape)
+			plain = 0;
+	*cwd = plain ? norm_path(arena, *cwd, s, len) : NULL;
 }
 
 /* Section - the COPY */
@@ -537,11 +514,12 @@ static int read_run(run_facts *out, dfx_arena *arena, const dfx_node *n, const c
 
 /* Whether the ENV/ARG node declares a variable the COPY uses; the name in
  * *name. */
-static int defines_used_var(dfx_pass_ctx *ctx, const dfx_node *decl, const dfx_node *copy, const char **name)
+static int defines_used_var(dfx_pass_ctx *ctx, dfx_arena *tmp, const dfx_node *decl, const dfx_node *copy,
+                            const char **name)
 {
 	dfx_span *words;
 	size_t count;
-	if (dfx_instr_words(&words, &count, &ctx->doc->arena, decl->logical, decl->instr.args, ctx->doc->escape) < 0)
+	if (dfx_instr_words(&words, &count, tmp, decl->logical, decl->instr.args, ctx->doc->escape) < 0)
 		return 1;
 	if (decl->instr.keyword == DFX_KW_ENV && count &&
 	    !memchr(decl->logical + words[0].start, '=', words[0].end - words[0].start))
@@ -559,7 +537,7 @@ static int defines_used_var(dfx_pass_ctx *ctx, const dfx_node *decl, const dfx_n
 			size_t p = k + 1 + (s[k + 1] == '{');
 			if (len - p >= nl && !memcmp(s + p, w, nl) &&
 			    (p + nl == len || !(is_name_char(s[p + nl]) && s[p + nl] != '.' && s[p + nl] != '-'))) {
-				*name = dfx_arena_strndup(&ctx->doc->arena, w, nl);
+				*name = dfx_arena_strndup(tmp, w, nl);
 				return 1;
 			}
 		}
@@ -606,7 +584,7 @@ static int move(dfx_pass_ctx *ctx, verdict *v, dfx_node *copy, dfx_node *target)
 	v->message = dfx_arena_printf(&ctx->doc->arena,
 	                              "moved %s after the package install on line %u, so editing the copied files "
 	                              "does not re-run the install",
-	                              dfx_keyword_name(copy->instr.keyword), line_of(target));
+	                              dfx_keyword_name(copy->instr.keyword), line_of(ctx, target));
 	if (!v->message) {
 		error = DFFIX_ENOMEM;
 		goto cleanup;
@@ -630,27 +608,18 @@ cleanup:
 	return error;
 }
 
-static int try_copy(dfx_pass_ctx *ctx, const dfx_pass *self, verdict *v, dfx_node *from, dfx_node *copy)
+/* Decides about one COPY: `cwd` is the working directory there (NULL when
+ * unknown). Scratch data goes to `tmp`, freed by the caller. */
+static int try_copy(dfx_pass_ctx *ctx, const dfx_pass *self, verdict *v, dfx_arena *tmp, dfx_node *copy,
+                    const char *cwd)
 {
-	dfx_arena *arena = &ctx->doc->arena;
+	dfx_arena *arena = tmp;
 	copy_info ci;
 	if (!read_copy(&ci, arena, copy) || dfx_pass_suppressed(ctx, self, copy))
 		return 0;
 	int error;
 
-	/* Is there an install to move after at all? */
-	int later_install = 0;
-	for (dfx_node *n = copy->next; n && !is_kw(n, DFX_KW_FROM); n = n->next) {
-		run_facts rf;
-		if ((error = read_run(&rf, arena, n, NULL)) < 0)
-			return error;
-		later_install |= rf.installs;
-	}
-	if (!later_install)
-		return 0;
-
 	char why[512];
-	const char *cwd = cwd_at(ctx, from, copy, 0);
 	ci.dest_abs = strchr(ci.dest, '$') ? NULL : norm_path(arena, cwd, ci.dest, strlen(ci.dest));
 
 	/* Walk the RUNs that follow. */
@@ -664,11 +633,11 @@ static int try_copy(dfx_pass_ctx *ctx, const dfx_pass *self, verdict *v, dfx_nod
 			blocker = "a line the builder rejects stands in between";
 			break;
 		}
-		uint32_t ln = line_of(n);
+		uint32_t ln = line_of(ctx, n);
 		if (in->keyword != DFX_KW_RUN) {
 			const char *vname = NULL;
 			if ((in->keyword == DFX_KW_ENV || in->keyword == DFX_KW_ARG) &&
-			    defines_used_var(ctx, n, copy, &vname))
+			    defines_used_var(ctx, tmp, n, copy, &vname))
 				snprintf(why, sizeof(why), "%s on line %u defines %s, which the %s uses",
 				         dfx_keyword_name(in->keyword), ln, vname ? vname : "a variable",
 				         dfx_keyword_name(copy->instr.keyword));
@@ -771,36 +740,122 @@ static int try_copy(dfx_pass_ctx *ctx, const dfx_pass *self, verdict *v, dfx_nod
 	return move(ctx, v, copy, target);
 }
 
+/* 1 when the RUN installs packages. */
+static int installs_packages(int *out, const dfx_node *n)
+{
+	dfx_arena tmp = DFX_ARENA_INIT;
+	run_facts rf;
+	int error = read_run(&rf, &tmp, n, NULL);
+	dfx_arena_dispose(&tmp);
+	*out = error >= 0 && rf.installs;
+	return error;
+}
+
+static int is_copy(const dfx_node *n)
+{
+	return is_kw(n, DFX_KW_COPY) || is_kw(n, DFX_KW_ADD);
+}
+
+/*
+ * A COPY crosses only RUNs, comments and blank lines, so it never leaves its
+ * "region": the stretch of those and COPYs between two other instructions.
+ * Each COPY that moves lands after the install, where the COPY above it has
+ * to cross every RUN it crossed again, so a region of k COPYs and r RUNs
+ * costs k x r checks. Regions with more COPYs than this are refused as a
+ * whole: the work stays linear, and since COPYs stay in their region (and
+ * merging RUNs does not change their number) the refusal is the same on the
+ * output, which keeps the fix idempotent. Real files have a few per region.
+ */
+enum { MAX_COPIES_PER_REGION = 32 };
+
+static int bounds_region(const dfx_node *n)
+{
+	if (n->kind == DFX_NODE_ERROR)
+		return 1;
+	return n->kind == DFX_NODE_INSTRUCTION && !is_kw(n, DFX_KW_RUN) && !is_copy(n);
+}
+
 static int run(dfx_pass_ctx *ctx, const dfx_pass *self)
 {
-	/* Candidates, taken last to first: a later COPY that moves lands right
-	 * after the install, so an earlier one moving after it keeps its place
-	 * before it. */
+	dfx_arena *arena = &ctx->doc->arena;
 	size_t count = 0;
 	for (dfx_node *n = ctx->doc->first; n; n = n->next)
-		if (is_kw(n, DFX_KW_COPY) || is_kw(n, DFX_KW_ADD))
-			count++;
-	if (!count)
+		count += is_copy(n);
+	if (!count || !ctx->stages.count)
 		return 0;
-	dfx_node **copies = dfx_arena_alloc(&ctx->doc->arena, count * sizeof(dfx_node *));
-	dfx_node **froms = dfx_arena_alloc(&ctx->doc->arena, count * sizeof(dfx_node *));
-	if (!copies || !froms)
+	/* One walk down for what each COPY needs from above it (its working
+	 * directory, inherited through FROM <stage>), one walk up for what it
+	 * needs from below (is an install left in its stage?). */
+	dfx_node **copies = dfx_arena_alloc(arena, count * sizeof(dfx_node *));
+	const char **cwds = dfx_arena_alloc(arena, count * sizeof(char *));
+	unsigned char *install_below = dfx_arena_alloc(arena, count);
+	size_t *region = dfx_arena_alloc(arena, count * sizeof(size_t));
+	const char **stage_end_cwd = dfx_arena_alloc(arena, ctx->stages.count * sizeof(char *));
+	if (!copies || !cwds || !install_below || !region || !stage_end_cwd)
 		return DFFIX_ENOMEM;
-	size_t k = 0;
-	dfx_node *from = NULL;
+	size_t k = 0, stage = 0, regions = 0;
+	int in_stage = 0;
+	const char *cwd = NULL;
 	for (dfx_node *n = ctx->doc->first; n; n = n->next) {
-		if (is_kw(n, DFX_KW_FROM))
-			from = n;
-		if ((is_kw(n, DFX_KW_COPY) || is_kw(n, DFX_KW_ADD)) && from) {
+		regions += bounds_region(n);
+		if (is_kw(n, DFX_KW_FROM) && stage < ctx->stages.count) {
+			if (in_stage)
+				stage_end_cwd[stage++] = cwd;
+			in_stage = 1;
+			const dfx_stage *parent = ctx->stages.items[stage].parent;
+			cwd = parent ? stage_end_cwd[parent->index] : NULL;
+		} else if (in_stage && is_kw(n, DFX_KW_WORKDIR)) {
+			apply_workdir(&cwd, arena, n, ctx->doc->escape);
+		} else if (in_stage && is_copy(n)) {
 			copies[k] = n;
-			froms[k++] = from;
+			region[k] = regions;
+			cwds[k++] = cwd;
 		}
 	}
-	verdict *verdicts = dfx_arena_alloc(&ctx->doc->arena, k * sizeof(verdict));
+	/* region[]: from each COPY's region number to the number of COPYs in it
+	 * (numbers do not decrease along copies[]). */
+	for (size_t a = 0, b; a < k; a = b) {
+		for (b = a; b < k && region[b] == region[a]; b++)
+			;
+		for (size_t i = a; i < b; i++)
+			region[i] = b - a;
+	}
+	int below = 0;
+	size_t j = k;
+	for (dfx_node *n = ctx->doc->last; n && j > 0; n = n->prev) {
+		if (n == copies[j - 1]) {
+			install_below[--j] = (unsigned char)below;
+		} else if (is_kw(n, DFX_KW_FROM)) {
+			below = 0;
+		} else if (is_kw(n, DFX_KW_RUN) && !below) {
+			int error = installs_packages(&below, n);
+			if (error < 0)
+				return error;
+		}
+	}
+
+	/* Taken last to first: a later COPY that moves lands right after the
+	 * install, so an earlier one moving after it keeps its place before it. */
+	verdict *verdicts = dfx_arena_alloc(arena, k * sizeof(verdict));
 	if (!verdicts)
 		return DFFIX_ENOMEM;
 	for (size_t i = k; i-- > 0;) {
-		int error = try_copy(ctx, self, &verdicts[i], froms[i], copies[i]);
+		if (!install_below[i])
+			continue;
+		if (region[i] > MAX_COPIES_PER_REGION) {
+			char why[160];
+			snprintf(why, sizeof(why),
+			         "more than %d COPY/ADD lines stand among these RUNs with no other instruction "
+			         "between; not checked",
+			         MAX_COPIES_PER_REGION);
+			int error = refuse(ctx, &verdicts[i], why);
+			if (error < 0)
+				return error;
+			continue;
+		}
+		dfx_arena tmp = DFX_ARENA_INIT;
+		int error = try_copy(ctx, self, &verdicts[i], &tmp, copies[i], cwds[i]);
+		dfx_arena_dispose(&tmp);
 		if (error < 0)
 			return error;
 	}

@@ -675,12 +675,8 @@ static int run(dfx_pass_ctx *ctx, const dfx_pass *self)
 				finals[stage->index] = sh;
 			stage = stage_of_from(&ctx->stages, n);
 			sh = (shell_state){NULL, 0};
-			if (stage && stage->base_is_stage && stage->base) {
-				dfx_stages prior = {ctx->stages.items, stage->index};
-				const dfx_stage *parent = dfx_stages_lookup(&prior, stage->base, strlen(stage->base));
-				if (parent)
-					sh = finals[parent->index];
-			}
+			if (stage && stage->parent)
+				sh = finals[stage->parent->index];
 			if (ctx->doc->escape != '\\')
 				sh.refuse = "the escape directive is the backtick (a Windows image)";
 		} else if (in->keyword == DFX_KW_SHELL) {

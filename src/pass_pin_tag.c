@@ -308,24 +308,16 @@ static int is_latest(const dfx_imageref *ref)
 	return ref->tag_len == 6 && !memcmp(ref->tag, "latest", 6);
 }
 
-/* 1 when `s` names a stage this site may refer to: for FROM only earlier
- * stages (by name), for COPY --from and mounts any stage, by name or index. */
-static int names_stage(dfx_pass_ctx *ctx, dfx_node *node, site_kind kind, const char *s, size_t len)
+/* 1 when `s` names a stage this site may refer to: for FROM only the
+ * `stages_before` earlier stages (by name), for COPY --from and mounts any
+ * stage, by name or index. */
+static int names_stage(dfx_pass_ctx *ctx, size_t stages_before, site_kind kind, const char *s, size_t len)
 {
 	if (kind != SITE_FROM)
 		return dfx_stages_lookup(&ctx->stages, s, len) != NULL;
-	/* Count the FROMs before this one in the current tree: earlier rewrites
-	 * replaced nodes that ctx->stages still points at. */
-	size_t k = 0;
-	for (const dfx_node *p = node->prev; p; p = p->prev)
-		if (p->kind == DFX_NODE_INSTRUCTION && p->instr.keyword == DFX_KW_FROM)
-			k++;
-	for (size_t i = 0; i < k && i < ctx->stages.count; i++) {
-		const char *nm = ctx->stages.items[i].name;
-		if (nm && strlen(nm) == len && !strncasecmp(nm, s, len))
-			return 1;
-	}
-	return 0;
+	const dfx_stage *st = dfx_stages_lookup_before(&ctx->stages, stages_before, s, len);
+	/* FROM takes stage names, not indexes. */
+	return st && st->name && strlen(st->name) == len && !strncasecmp(st->name, s, len);
 }
 
 typedef struct decision {
@@ -334,10 +326,10 @@ typedef struct decision {
 } decision;
 
 /* Looks at a literal image: does it need a pin? */
-static void judge(decision *out, dfx_pass_ctx *ctx, dfx_node *node, site_kind kind, const char *s, size_t len)
+static void judge(decision *out, dfx_pass_ctx *ctx, size_t stages_before, site_kind kind, const char *s, size_t len)
 {
 	memset(out, 0, sizeof(*out));
-	if (len == 0 || names_stage(ctx, node, kind, s, len))
+	if (len == 0 || names_stage(ctx, stages_before, kind, s, len))
 		return;
 	if (len == 7 && !strncasecmp(s, "scratch", 7))
 		return;
@@ -359,16 +351,17 @@ static int refuse_no_pin(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_node *at, 
 
 /*
  * Pins the image at logical[ls..le) of *node. On a rewrite *node becomes the
- * new node. `at` receives the diagnostics.
+ * new node. `at` receives the diagnostics. `stages_before`: the FROMs before
+ * this site (a FROM may name only those stages).
  */
 static int pin_literal(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_node **node, site_kind kind, uint32_t ls,
-                       uint32_t le, dfx_node *at)
+                       uint32_t le, dfx_node *at, size_t stages_before)
 {
 	dfx_node *n = *node;
 	const char *s = n->logical + ls;
 	size_t len = le - ls;
 	decision d;
-	judge(&d, ctx, n, kind, s, len);
+	judge(&d, ctx, stages_before, kind, s, len);
 	if (!d.needs_pin)
 		return 0;
 	const dffix_pin *pin = find_pin(ctx, &d.ref);
@@ -404,7 +397,8 @@ cleanup:
 }
 
 /* FROM with a variable: follow a global ARG default, or refuse. */
-static int pin_variable_from(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_node *from, dfx_span w)
+static int pin_variable_from(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_node *from, dfx_span w,
+                             size_t stages_before)
 {
 	const char *s = from->logical + w.start;
 	size_t len = w.end - w.start;
@@ -427,7 +421,7 @@ static int pin_variable_from(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_node *
 			                        (int)len, s);
 		}
 		decision d;
-		judge(&d, ctx, from, SITE_FROM, exp.ptr ? exp.ptr : "", exp.size);
+		judge(&d, ctx, stages_before, SITE_FROM, exp.ptr ? exp.ptr : "", exp.size);
 		if (d.needs_pin)
 			error = dfx_pass_refused(
 			    ctx, self, from, "image `%.*s` (`%s` by default) mixes text and variables; pin it by hand",
@@ -450,7 +444,7 @@ static int pin_variable_from(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_node *
 		return dfx_pass_refused(ctx, self, from, "the default of ARG %.*s (`%.*s`) uses another variable",
 		                        (int)name_len, name, (int)vl, v);
 	decision d;
-	judge(&d, ctx, from, SITE_FROM, v, vl);
+	judge(&d, ctx, stages_before, SITE_FROM, v, vl);
 	if (!d.needs_pin)
 		return 0;
 	uint32_t line;
@@ -472,7 +466,7 @@ static int pin_variable_from(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_node *
 	if (dfx_pass_suppressed(ctx, self, def.node))
 		return 0;
 	dfx_node *argn = def.node;
-	return pin_literal(ctx, self, &argn, SITE_FROM, def.value.start, def.value.end, from);
+	return pin_literal(ctx, self, &argn, SITE_FROM, def.value.start, def.value.end, from, stages_before);
 }
 
 /* The `from=` field of a --mount flag: its value span in logical text. */
@@ -537,7 +531,7 @@ static int pin_flags(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_node **node)
 			                         "ARG defaults of FROM images",
 			                         (int)len, s, site_names[kind]);
 		else
-			error = pin_literal(ctx, self, node, kind, v.start, v.end, orig);
+			error = pin_literal(ctx, self, node, kind, v.start, v.end, orig, 0);
 		if (error < 0)
 			return error;
 	}
@@ -547,18 +541,22 @@ static int pin_flags(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_node **node)
 static int run(dfx_pass_ctx *ctx, const dfx_pass *self)
 {
 	int error = 0;
+	size_t froms = 0; /* FROMs before n: rewrites keep their order */
 	for (dfx_node *n = ctx->doc->first; n; n = n->next) {
 		const dfx_instr *in = dfx_node_instr(n, 1);
+		int is_from = in && in->keyword == DFX_KW_FROM && in == &n->instr;
+		size_t stages_before = froms;
+		froms += is_from;
 		if (!in || dfx_pass_suppressed(ctx, self, n))
 			continue;
-		if (in->keyword == DFX_KW_FROM && in == &n->instr) {
+		if (is_from) {
 			dfx_span w = first_word(n->logical, in->args);
 			if (w.end == w.start)
 				continue;
 			if (memchr(n->logical + w.start, '$', w.end - w.start))
-				error = pin_variable_from(ctx, self, n, w);
+				error = pin_variable_from(ctx, self, n, w, stages_before);
 			else
-				error = pin_literal(ctx, self, &n, SITE_FROM, w.start, w.end, n);
+				error = pin_literal(ctx, self, &n, SITE_FROM, w.start, w.end, n, stages_before);
 		} else if (in->keyword == DFX_KW_COPY || in->keyword == DFX_KW_RUN) {
 			error = pin_flags(ctx, self, &n);
 		}

@@ -833,12 +833,8 @@ static int run(dfx_pass_ctx *ctx, const dfx_pass *self)
 				finals[stage->index] = sh;
 			stage = stage_of_from(&ctx->stages, n);
 			sh = (shell_state){NULL, 0};
-			if (stage && stage->base_is_stage && stage->base) {
-				dfx_stages prior = {ctx->stages.items, stage->index};
-				const dfx_stage *parent = dfx_stages_lookup(&prior, stage->base, strlen(stage->base));
-				if (parent)
-					sh = finals[parent->index];
-			}
+			if (stage && stage->parent)
+				sh = finals[stage->parent->index];
 		} else if (in->keyword == DFX_KW_SHELL) {
 			apply_shell(&sh, in);
 		} else if (env_hazard(n)) {

@@ -95,6 +95,20 @@ static int open_ended(const dfx_node *node)
 	return 0;
 }
 
+/* Where text inserted after `prev` and before `before` stands in the input. */
+static uint32_t insert_origin(const dfx_node *prev, const dfx_node *before)
+{
+	if (prev)
+		return prev->synthesized ? prev->origin : prev->end;
+	return before ? dfx_node_input_offset(before) : 0;
+}
+
+static void set_origin(dfx_node *first, uint32_t origin)
+{
+	for (dfx_node *n = first; n; n = n->next)
+		n->origin = origin;
+}
+
 int dfx_pass_replace(dfx_pass_ctx *ctx, dfx_node *first, dfx_node *last, const char *text, size_t len,
 		     dfx_node **new_first)
 {
@@ -106,6 +120,7 @@ int dfx_pass_replace(dfx_pass_ctx *ctx, dfx_node *first, dfx_node *last, const c
 	if (error < 0)
 		return error;
 	dfx_node *after = last->next;
+	set_origin(nf, dfx_node_input_offset(first));
 	for (dfx_node *n = first; n;) {
 		dfx_node *next = n->next;
 		int stop = n == last;
@@ -131,6 +146,7 @@ int dfx_pass_insert(dfx_pass_ctx *ctx, dfx_node *before, const char *text, size_
 	dfx_node *prev = before ? before->prev : ctx->doc->last;
 	if (open_ended(prev))
 		return DFFIX_EPARSE;
+	uint32_t origin = insert_origin(prev, before);
 	dfx_node *nf, *nl;
 	int error;
 	if (lacks_eol(prev)) {
@@ -146,6 +162,7 @@ int dfx_pass_insert(dfx_pass_ctx *ctx, dfx_node *before, const char *text, size_
 		memcpy(t + el, text, len);
 		error = dfx_cst_parse_fragment(&nf, &nl, ctx->doc, t, el + len);
 		if (error >= 0 && nf && nf->kind == DFX_NODE_BLANK && new_first) {
+			set_origin(nf, origin);
 			dfx_cst_insert_chain_before(ctx->doc, before, nf, nl);
 			*new_first = nf->next;
 			return 0;
@@ -155,6 +172,7 @@ int dfx_pass_insert(dfx_pass_ctx *ctx, dfx_node *before, const char *text, size_
 	}
 	if (error < 0)
 		return error;
+	set_origin(nf, origin);
 	dfx_cst_insert_chain_before(ctx->doc, before, nf, nl);
 	if (new_first)
 		*new_first = nf;

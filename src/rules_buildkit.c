@@ -150,15 +150,14 @@ DFX_CHECK(dfx_check_duplicate_stage_name)
 		const dfx_stage *st = &ctx->stages.items[i];
 		if (!st->name)
 			continue;
-		for (size_t j = 0; j < i; j++) {
-			if (ctx->stages.items[j].name && !strcmp(ctx->stages.items[j].name, st->name)) {
-				dfx_span name;
-				stage_name_span(st->from, &name);
-				error = dfx_rule_report_span(ctx, self, st->from, name,
-							     "Duplicate stage name \"%s\", stage names should be unique",
-							     st->name);
-				break;
-			}
+		/* The name table keeps the first stage of each name. */
+		const dfx_stage *first = dfx_stages_lookup(&ctx->stages, st->name, strlen(st->name));
+		if (first && first->index < i) {
+			dfx_span name;
+			stage_name_span(st->from, &name);
+			error = dfx_rule_report_span(ctx, self, st->from, name,
+						     "Duplicate stage name \"%s\", stage names should be unique",
+						     st->name);
 		}
 	}
 	return error;
@@ -337,12 +336,8 @@ DFX_CHECK(dfx_check_workdir_relative)
 		return DFFIX_ENOMEM;
 	for (size_t i = 0; i < ctx->stages.count && !error; i++) {
 		const dfx_stage *st = &ctx->stages.items[i];
-		if (st->base_is_stage && st->base) {
-			dfx_stages prior = {ctx->stages.items, i};
-			const dfx_stage *parent = dfx_stages_lookup(&prior, st->base, strlen(st->base));
-			if (parent)
-				abs_set[i] = abs_set[parent->index];
-		}
+		if (st->parent)
+			abs_set[i] = abs_set[st->parent->index];
 		dfx_node *n = NULL;
 		while (dfx_stage_next(st, &n) && !error) {
 			const dfx_instr *in = &n->instr;

@@ -203,10 +203,8 @@ const dfx_stage *dfx_rule_final_stage(const dfx_rule_ctx *ctx)
 /* The stage a stage is built FROM, when that is an earlier stage. */
 const dfx_stage *dfx_rule_parent_stage(const dfx_rule_ctx *ctx, const dfx_stage *st)
 {
-	if (!st->base_is_stage || !st->base)
-		return NULL;
-	dfx_stages prior = {ctx->stages.items, st->index};
-	return dfx_stages_lookup(&prior, st->base, strlen(st->base));
+	(void)ctx;
+	return st->parent;
 }
 
 int dfx_stage_next(const dfx_stage *st, dfx_node **node)

@@ -342,10 +342,7 @@ static int stage_has(const dfx_rule_ctx *ctx, const dfx_stage *st, dfx_keyword k
 		while (dfx_stage_next(st, &n))
 			if (n->instr.keyword == kw)
 				return 1;
-		if (!st->base_is_stage || !st->base)
-			break;
-		dfx_stages prior = {ctx->stages.items, st->index};
-		st = dfx_stages_lookup(&prior, st->base, strlen(st->base));
+		st = st->parent;
 	}
 	return 0;
 }
@@ -536,10 +533,7 @@ static int volume_covers(dfx_rule_ctx *ctx, const dfx_stage *st, const char *dir
 				}
 			}
 		}
-		if (!st->base_is_stage || !st->base)
-			break;
-		dfx_stages prior = {ctx->stages.items, st->index};
-		st = dfx_stages_lookup(&prior, st->base, strlen(st->base));
+		st = st->parent;
 	}
 	return 0;
 }

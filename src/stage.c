@@ -42,13 +42,48 @@ static int flag_value(const dfx_instr *in, const char *name, const char **value)
 	return 0;
 }
 
-const dfx_stage *dfx_stages_lookup(const dfx_stages *stages, const char *name, size_t len)
+static uint32_t name_hash(const char *name, size_t len)
 {
-	for (size_t i = 0; i < stages->count; i++) {
-		const dfx_stage *st = &stages->items[i];
-		if (st->name && strlen(st->name) == len && !strncasecmp(st->name, name, len))
+	uint32_t h = 2166136261u; /* FNV-1a over the lower-cased bytes */
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)name[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c + 32);
+		h = (h ^ c) * 16777619u;
+	}
+	return h;
+}
+
+static int name_is(const dfx_stage *st, const char *name, size_t len)
+{
+	return st->name && strlen(st->name) == len && !strncasecmp(st->name, name, len);
+}
+
+/* The first stage named `name`, or NULL. */
+static const dfx_stage *by_name(const dfx_stages *stages, const char *name, size_t len)
+{
+	if (!stages->by_name_cap) {
+		for (size_t i = 0; i < stages->count; i++)
+			if (name_is(&stages->items[i], name, len))
+				return &stages->items[i];
+		return NULL;
+	}
+	size_t mask = stages->by_name_cap - 1;
+	for (size_t slot = name_hash(name, len) & mask; stages->by_name[slot]; slot = (slot + 1) & mask) {
+		const dfx_stage *st = &stages->items[stages->by_name[slot] - 1];
+		if (name_is(st, name, len))
 			return st;
 	}
+	return NULL;
+}
+
+const dfx_stage *dfx_stages_lookup_before(const dfx_stages *stages, size_t limit, const char *name, size_t len)
+{
+	if (limit > stages->count)
+		limit = stages->count;
+	const dfx_stage *st = by_name(stages, name, len);
+	if (st && st->index < limit)
+		return st;
 	size_t idx = 0;
 	if (len == 0)
 		return NULL;
@@ -56,10 +91,41 @@ const dfx_stage *dfx_stages_lookup(const dfx_stages *stages, const char *name, s
 		if (name[i] < '0' || name[i] > '9')
 			return NULL;
 		idx = idx * 10 + (size_t)(name[i] - '0');
-		if (idx > stages->count)
+		if (idx > limit)
 			return NULL;
 	}
-	return idx < stages->count ? &stages->items[idx] : NULL;
+	return idx < limit ? &stages->items[idx] : NULL;
+}
+
+const dfx_stage *dfx_stages_lookup(const dfx_stages *stages, const char *name, size_t len)
+{
+	return dfx_stages_lookup_before(stages, stages->count, name, len);
+}
+
+/* Fills the name table; stages named twice keep the first (BuildKit rejects
+ * the second, and lint reports it). */
+static int index_names(dfx_stages *stages, dfx_arena *arena)
+{
+	size_t cap = 8;
+	while (cap < 2 * stages->count)
+		cap *= 2;
+	stages->by_name = dfx_arena_alloc(arena, cap * sizeof(uint32_t));
+	if (!stages->by_name)
+		return DFFIX_ENOMEM;
+	stages->by_name_cap = cap;
+	for (size_t i = 0; i < stages->count; i++) {
+		const dfx_stage *st = &stages->items[i];
+		if (!st->name)
+			continue;
+		size_t len = strlen(st->name), slot = name_hash(st->name, len) & (cap - 1);
+		int seen = 0;
+		for (; stages->by_name[slot]; slot = (slot + 1) & (cap - 1))
+			if ((seen = name_is(&stages->items[stages->by_name[slot] - 1], st->name, len)))
+				break;
+		if (!seen)
+			stages->by_name[slot] = (uint32_t)(i + 1);
+	}
+	return 0;
 }
 
 static void mark_used(dfx_stages *stages, const char *v, size_t n)
@@ -75,6 +141,7 @@ int dfx_stages_compute(dfx_stages *out, dffix_doc *doc)
 	for (dfx_node *node = doc->first; node; node = node->next)
 		if (node->kind == DFX_NODE_INSTRUCTION && node->instr.keyword == DFX_KW_FROM)
 			n++;
+	memset(out, 0, sizeof(*out));
 	out->count = n;
 	out->items = n ? dfx_arena_alloc(&doc->arena, n * sizeof(dfx_stage)) : NULL;
 	if (n && !out->items)
@@ -109,12 +176,15 @@ int dfx_stages_compute(dfx_stages *out, dffix_doc *doc)
 	}
 	if (n)
 		out->items[n - 1].last = doc->last;
+	int error = index_names(out, &doc->arena);
+	if (error < 0)
+		return error;
 	/* Stage references: FROM <stage>, COPY --from=<stage>, RUN --mount=from=<stage>. */
 	for (size_t k = 0; k < n; k++) {
 		dfx_stage *st = &out->items[k];
 		if (st->base) {
-			dfx_stages prior = {out->items, k};
-			st->base_is_stage = dfx_stages_lookup(&prior, st->base, strlen(st->base)) != NULL;
+			st->parent = dfx_stages_lookup_before(out, k, st->base, strlen(st->base));
+			st->base_is_stage = st->parent != NULL;
 		}
 		for (dfx_node *node = st->from; node; node = node->next) {
 			const dfx_instr *in = dfx_node_instr(node, 1);
@@ -140,15 +210,9 @@ int dfx_stages_compute(dfx_stages *out, dffix_doc *doc)
 	/* The final image holds the last stage and its FROM ancestors. */
 	if (n) {
 		out->items[n - 1].is_final = 1;
-		dfx_stage *st = &out->items[n - 1];
-		while (st) {
+		/* Parents come strictly earlier, so the chain ends. */
+		for (dfx_stage *st = &out->items[n - 1]; st; st = (dfx_stage *)st->parent)
 			st->in_final = 1;
-			dfx_stages prior = {out->items, st->index};
-			const dfx_stage *parent = st->base_is_stage && st->base
-							  ? dfx_stages_lookup(&prior, st->base, strlen(st->base))
-							  : NULL;
-			st = (dfx_stage *)parent;
-		}
 	}
 	return 0;
 }
