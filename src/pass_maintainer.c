@@ -51,15 +51,10 @@ static int label_sets(dfx_pass_ctx *ctx, const dfx_node *n, const char *key, int
 	return 0;
 }
 
-/* 1 when the stage of `node` (from its FROM to the next) has a LABEL
- * setting the authors key; -1 when there is no FROM before it. */
-static int stage_has_authors(dfx_pass_ctx *ctx, const dfx_node *node, int *error)
+/* 1 when the stage starting at `from` (up to the next FROM) has a LABEL
+ * setting the authors key. */
+static int stage_has_authors(dfx_pass_ctx *ctx, const dfx_node *from, int *error)
 {
-	const dfx_node *from = node;
-	while (from && !(from->kind == DFX_NODE_INSTRUCTION && from->instr.keyword == DFX_KW_FROM))
-		from = from->prev;
-	if (!from)
-		return -1;
 	for (const dfx_node *n = from->next; n; n = n->next) {
 		if (n->kind != DFX_NODE_INSTRUCTION)
 			continue;
@@ -90,7 +85,14 @@ static const char *value_problem(const char *v, size_t n, char escape)
 	return NULL;
 }
 
-static int convert(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_node *n)
+/* What the pass knows of the stage it is in. */
+typedef struct stage_authors {
+	const dfx_node *from; /* the stage's FROM; NULL before the first */
+	int known;            /* has_label was computed */
+	int has_label;        /* the stage sets the authors label */
+} stage_authors;
+
+static int convert(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_node *n, stage_authors *sa)
 {
 	const dfx_instr *in = &n->instr;
 	const char *v = n->logical + in->args.start;
@@ -108,13 +110,17 @@ static int convert(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_node *n)
 	if (why)
 		return dfx_pass_refused(ctx, self, n, "MAINTAINER is deprecated; not converted: %s", why);
 	int error = 0;
-	int has = stage_has_authors(ctx, n, &error);
-	if (error < 0)
-		return error;
-	if (has < 0)
+	if (!sa->from)
 		return dfx_pass_refused(ctx, self, n,
 					"MAINTAINER is deprecated; not converted: it comes before the first FROM");
-	if (has)
+	if (!sa->known) {
+		/* Once per stage: thousands of MAINTAINERs stay linear. */
+		sa->has_label = stage_has_authors(ctx, sa->from, &error);
+		sa->known = 1;
+	}
+	if (error < 0)
+		return error;
+	if (sa->has_label)
 		return dfx_pass_refused(ctx, self, n,
 					"MAINTAINER is deprecated; not converted: the stage already sets the label %s",
 					AUTHORS);
@@ -145,6 +151,7 @@ static int convert(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_node *n)
 					"MAINTAINER is deprecated; not converted: the LABEL would not parse");
 	if (error < 0)
 		return error;
+	sa->has_label = 1; /* the LABEL just written */
 	/* Reported at the replaced node: its offsets are the input's. */
 	return dfx_pass_applied(ctx, self, n,
 				"Maintainer instruction is deprecated in favor of using label: use LABEL %s=...",
@@ -154,12 +161,15 @@ static int convert(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_node *n)
 static int run(dfx_pass_ctx *ctx, const dfx_pass *self)
 {
 	int error = 0;
+	stage_authors sa = {NULL, 0, 0};
 	for (dfx_node *n = ctx->doc->first, *next; n && error == 0; n = next) {
 		next = n->next;
+		if (n->kind == DFX_NODE_INSTRUCTION && n->instr.keyword == DFX_KW_FROM)
+			sa = (stage_authors){n, 0, 0};
 		if (n->kind != DFX_NODE_INSTRUCTION || n->instr.keyword != DFX_KW_MAINTAINER ||
 		    dfx_pass_suppressed(ctx, self, n))
 			continue;
-		error = convert(ctx, self, n);
+		error = convert(ctx, self, n, &sa);
 	}
 	return error;
 }

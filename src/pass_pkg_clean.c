@@ -190,14 +190,6 @@ static int env_hazard(const dfx_node *n)
 	return 0;
 }
 
-static const dfx_stage *stage_of_from(const dfx_stages *stages, const dfx_node *from)
-{
-	for (size_t i = 0; i < stages->count; i++)
-		if (stages->items[i].from == from)
-			return &stages->items[i];
-	return NULL;
-}
-
 /* Section - finding installs */
 
 /* The word's text with quotes and backslashes dropped, into buf; 0 when it
@@ -814,6 +806,7 @@ static int run(dfx_pass_ctx *ctx, const dfx_pass *self)
 	shell_state *finals = NULL;
 	shell_state sh = {NULL, 0};
 	const dfx_stage *stage = NULL;
+	size_t next_stage = 0;
 	int error = 0;
 	if (ctx->stages.count && !(finals = dfx_arena_alloc(&scratch, ctx->stages.count * sizeof(shell_state)))) {
 		error = DFFIX_ENOMEM;
@@ -831,7 +824,8 @@ static int run(dfx_pass_ctx *ctx, const dfx_pass *self)
 		if (in->keyword == DFX_KW_FROM) {
 			if (stage)
 				finals[stage->index] = sh;
-			stage = stage_of_from(&ctx->stages, n);
+			/* FROM nodes are never replaced: the k-th FROM is stage k. */
+			stage = next_stage < ctx->stages.count ? &ctx->stages.items[next_stage++] : NULL;
 			sh = (shell_state){NULL, 0};
 			if (stage && stage->parent)
 				sh = finals[stage->parent->index];
