@@ -5,7 +5,11 @@
 # heredocs, quotes and JSON, NUL bytes, invalid UTF-8, lone CR and mixed line
 # endings, 10,000 nested ONBUILDs, and paths that are not regular files (a
 # directory named Dockerfile, a FIFO, /dev/null, /dev/zero, a symlink loop, a
-# 2 GiB sparse file, binary stdin).
+# 2 GiB sparse file, binary stdin). Then 20,000 repetitions of the shapes
+# the passes and lint work hardest on: stages naming each other, COPY + install
+# RUN pairs (cache-order), VOLUMEs and WORKDIRs (arbitrary-uid), COPY
+# --chown, MAINTAINERs, untagged FROMs (pin-tag); each of these was once
+# quadratic. tests/bench/hostile.sh shows their time and memory curves.
 #
 # Every dffix run must finish within its timeout and stay under a memory
 # bound (peak RSS from /usr/bin/time):
@@ -280,6 +284,22 @@ gen 'import sys
 sys.stdout.write("FROM alpine\n" + "ONBUILD " * 10000 + "RUN x\n")' onbuild_one_line
 gen 'import sys
 sys.stdout.write("FROM alpine\n" + "ONBUILD \\\n" * 10000 + "RUN x\n")' onbuild_continued
+# shape NAME HEAD BODY [TAIL]: HEAD, then BODY 20,000 times (%d: the count,
+# %p: the count before), then TAIL.
+shape() {
+	python3 -c 'import sys
+head, body, tail = (a.encode().decode("unicode_escape") for a in sys.argv[1:4])
+out = [head] + [body.replace("%d", str(i)).replace("%p", str(max(i - 1, 0))) for i in range(1, 20001)]
+sys.stdout.write("".join(out + [tail]))' "$2" "$3" "${4:-}" >"gen/$1" ||
+		{ echo "hostile: generating $1 failed" >&2; exit 2; }
+}
+shape many_stages 'FROM alpine:3.19 AS s0\n' 'FROM alpine:3.19 AS s%d\nCOPY --from=s%p /a /b\n'
+shape copy_run_pairs 'FROM fedora:39\n' 'COPY src/file%d.py /app/\nRUN dnf install -y pkg%d\n'
+shape many_volumes 'FROM fedora:39\n' 'VOLUME /data%d\n' 'USER 1001\n'
+shape many_workdirs 'FROM fedora:39\n' 'WORKDIR /app%d\nRUN mkdir -p /app%d/x\n' 'USER 1001\n'
+shape many_chowns 'FROM fedora:39\nUSER 1001\n' 'COPY --chown=1001 f%d /opt/app%d/\nRUN mkdir /srv/d%d\n'
+shape many_maintainers 'FROM fedora:39\n' 'MAINTAINER me%d <a@b>\n'
+shape untagged_froms '' 'FROM image%d\nRUN yum install -y x\n'
 
 # Section - cases
 
@@ -300,6 +320,9 @@ accepted bom-mixed-eol gen/bom_mixed
 accepted lone-cr gen/lone_cr
 accepted mixed-crlf-lf gen/mixed_eol
 refused onbuild-10k-one-line gen/onbuild_one_line
+for s in many_stages copy_run_pairs many_volumes many_workdirs many_chowns many_maintainers untagged_froms; do
+	accepted "20k-$s" "gen/$s" 60
+done
 
 # 10,000 chained ONBUILDs on short lines: BuildKit's parser reads them, its
 # instruction parser then refuses "ONBUILD ONBUILD". Either answer is fine,

@@ -10,6 +10,14 @@
 #                      heredocs  10,000 RUN <<EOF instructions
 #                      onbuild   ONBUILD chained 2,000 deep on short lines
 #                      comments  100,000 comment lines
+# and shapes that stress the passes and lint (8,000 repetitions each):
+#                      stages    FROM alpine AS sN + COPY --from=s(N-1)
+#                      copyrun   COPY file + RUN dnf install (cache-order)
+#                      volumes   VOLUME /dataN, then USER 1001 (arbitrary-uid)
+#                      workdirs  WORKDIR /appN + RUN mkdir -p /appN/x
+#                      chown     COPY --chown=1001 + RUN mkdir, after USER
+#                      maint     MAINTAINER lines in one stage
+#                      untagged  FROM imageN + RUN yum install (pin-tag)
 # Each is run in the default mode (fix + format, output to /dev/null) and
 # with --lint (BENCH_MODES="format lint").
 # BENCH_SCALES overrides "1 2 4 8"; BENCH_CASES picks cases.
@@ -20,7 +28,7 @@ dffix=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 [ -x "$dffix" ] || { echo "tests/bench/hostile: $1 is not executable" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "tests/bench/hostile: /usr/bin/time missing (apt-get install time)" >&2; exit 2; }
 scales=${BENCH_SCALES:-1 2 4 8}
-cases=${BENCH_CASES:-runs longline cont heredocs onbuild comments}
+cases=${BENCH_CASES:-runs longline cont heredocs onbuild comments stages copyrun volumes workdirs chown maint untagged}
 modes=${BENCH_MODES:-format lint}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/dffix-bench-hostile.XXXXXX")
@@ -55,6 +63,39 @@ with open(path, "w") as f:
     elif case == "comments":
         for i in range(k * 100000):
             w("#  comment %d  \n" % i)
+    else:
+        n = k * 8000
+        if case == "stages":
+            w("FROM alpine:3.19 AS s0\n")
+            for i in range(1, n):
+                w("FROM alpine:3.19 AS s%d\nCOPY --from=s%d /a /b\n" % (i, i - 1))
+        elif case == "copyrun":
+            w("FROM fedora:39\n")
+            for i in range(n):
+                w("COPY src/file%d.py /app/\nRUN dnf install -y pkg%d\n" % (i, i))
+        elif case == "volumes":
+            w("FROM fedora:39\n")
+            for i in range(n):
+                w("VOLUME /data%d\n" % i)
+            w("USER 1001\n")
+        elif case == "workdirs":
+            w("FROM fedora:39\n")
+            for i in range(n):
+                w("WORKDIR /app%d\nRUN mkdir -p /app%d/x\n" % (i, i))
+            w("USER 1001\n")
+        elif case == "chown":
+            w("FROM fedora:39\nUSER 1001\n")
+            for i in range(n):
+                w("COPY --chown=1001 f%d /opt/app%d/\nRUN mkdir /srv/d%d\n" % (i, i, i))
+        elif case == "maint":
+            w("FROM fedora:39\n")
+            for i in range(n):
+                w("MAINTAINER me%d <a@b>\n" % i)
+        elif case == "untagged":
+            for i in range(n):
+                w("FROM image%d\nRUN yum install -y x\n" % i)
+        else:
+            sys.exit("unknown case " + case)
 EOF
 }
 
