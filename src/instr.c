@@ -55,6 +55,24 @@ static int is_blank_re(unsigned char c)
 	return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r';
 }
 
+int dfx_instr_nth_word(dfx_span *out, const char *logical, dfx_span args, int i)
+{
+	uint32_t p = args.start;
+	for (int k = 0;; k++) {
+		while (p < args.end && is_blank_re((unsigned char)logical[p]))
+			p++;
+		if (p >= args.end)
+			return 0;
+		uint32_t w = p;
+		while (p < args.end && !is_blank_re((unsigned char)logical[p]))
+			p++;
+		if (k == i) {
+			*out = (dfx_span){w, p};
+			return 1;
+		}
+	}
+}
+
 /* Bytes of a Unicode space at p (ASCII, or NEL/NBSP in UTF-8), else 0. */
 static size_t unicode_space_len(const char *p, const char *end)
 {

@@ -29,6 +29,11 @@ int dfx_instr_can_heredoc(const dfx_instr *instr);
 int dfx_instr_words(dfx_span **out, size_t *count, dfx_arena *arena, const char *logical, dfx_span range,
 		    char escape);
 
+/* The i-th (0-based) word of logical[args), words split on blanks as
+ * BuildKit's reWhitespace does. Returns 1 with its span in *out, or 0 when
+ * there are fewer words. */
+int dfx_instr_nth_word(dfx_span *out, const char *logical, dfx_span args, int i);
+
 /* Decodes a JSON array of strings at text[0..len) (leading blanks allowed).
  * Returns 1 when it is one (values/spans filled; spans relative to text),
  * 0 when it is not JSON (shell form), 2 when it is a JSON array holding a

@@ -2,8 +2,7 @@
 
 #include <stdio.h>
 
-/* Length of a valid UTF-8 sequence at s, or 0. */
-static size_t utf8_len(const unsigned char *s, size_t left)
+size_t dfx_utf8_len(const unsigned char *s, size_t left)
 {
 	if (s[0] < 0x80)
 		return 1;
@@ -59,7 +58,7 @@ int dfx_json_put_string(dffix_buf *out, const char *s, size_t len)
 			snprintf(ubuf, sizeof(ubuf), "\\u%04x", c);
 			esc = ubuf;
 		} else if (c >= 0x80) {
-			n = utf8_len((const unsigned char *)s + i, len - i);
+			n = dfx_utf8_len((const unsigned char *)s + i, len - i);
 			if (n == 0) {
 				esc = "\xEF\xBF\xBD";
 				n = 1;

@@ -74,12 +74,6 @@
 
 static const char *const aliases[] = {"DL3059", NULL};
 
-/* The shell that runs shell-form RUNs at some point of a stage. */
-typedef struct shell_state {
-	const char *refuse; /* non-NULL: why no RUN here may be merged */
-	int errexit;        /* its options include -e / -o errexit */
-} shell_state;
-
 /* What we know about one RUN of a candidate pair. */
 typedef struct run_info {
 	dfx_node *node;
@@ -96,69 +90,6 @@ typedef struct run_info {
 static int is_blank(char c)
 {
 	return c == ' ' || c == '\t';
-}
-
-static const char *base_name(const char *p)
-{
-	const char *s = strrchr(p, '/');
-	return s ? s + 1 : p;
-}
-
-/* Reads a JSON-form SHELL: a POSIX shell invoked with options ending in -c. */
-static void apply_shell(shell_state *st, const dfx_instr *in)
-{
-	static const char *const posix[] = {"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"};
-	st->errexit = 0;
-	st->refuse = "the stage's SHELL is not a POSIX shell";
-	if (!in->json || in->json_count < 2)
-		return;
-	const char *prog = base_name(in->json_values[0]);
-	int ok = 0;
-	for (size_t i = 0; i < sizeof(posix) / sizeof(posix[0]); i++)
-		if (!strcmp(prog, posix[i]))
-			ok = 1;
-	if (!ok)
-		return;
-	st->refuse = "the stage's SHELL has options this pass does not know";
-	for (size_t i = 1; i < in->json_count; i++) {
-		const char *v = in->json_values[i];
-		if ((v[0] != '-' && v[0] != '+') || !v[1] || v[1] == '-')
-			return;
-		for (const char *p = v + 1; *p; p++)
-			if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
-				return;
-		if (v[0] == '-' && strchr(v, 'e'))
-			st->errexit = 1;
-		if (i + 1 == in->json_count && (v[0] != '-' || !strchr(v, 'c')))
-			return;
-		/* `-euxo pipefail`: a cluster ending in o takes an option name. */
-		if (v[strlen(v) - 1] == 'o') {
-			if (i + 2 >= in->json_count)
-				return;
-			if (v[0] == '-' && !strcmp(in->json_values[i + 1], "errexit"))
-				st->errexit = 1;
-			i++;
-		}
-	}
-	st->refuse = NULL;
-}
-
-/* ENV/ARG that make every shell start in a state we cannot see. */
-static int env_hazard(const dfx_node *n)
-{
-	const dfx_instr *in = &n->instr;
-	if (in->keyword != DFX_KW_ENV && in->keyword != DFX_KW_ARG)
-		return 0;
-	const char *a = n->logical + in->args.start;
-	size_t len = in->args.end - in->args.start;
-	static const char *const names[] = {"BASH_ENV", "SHELLOPTS", "BASHOPTS"};
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		size_t k = strlen(names[i]);
-		for (size_t p = 0; p + k <= len; p++)
-			if (!memcmp(a + p, names[i], k))
-				return 1;
-	}
-	return 0;
 }
 
 /* Section - analysis of the shell text */
@@ -239,7 +170,7 @@ static const char *sep_text(dfx_sh_sep sep)
 
 /* Why the first command cannot take `&& B` after it, or NULL. `stmt` gets
  * the offending command for state changes. */
-static const char *first_problem(run_info *a, const shell_state *sh, const dfx_sh_cmd **stmt)
+static const char *first_problem(run_info *a, const dfx_shell_state *sh, const dfx_sh_cmd **stmt)
 {
 	const dfx_sh_script *s = &a->sh;
 	*stmt = NULL;
@@ -530,7 +461,7 @@ static dfx_node *next_significant(dfx_node *n)
 /* Why the RUN `b` may not be merged into the chain ending with `a`, or NULL.
  * A non-NULL reason is reported; *silent asks to stop without a report. */
 static const char *pair_problem(dfx_pass_ctx *ctx, const dfx_pass *self, run_info *a, run_info *b,
-                                const shell_state *sh, size_t merged_len, char *msg, size_t msg_size, int *silent,
+                                const dfx_shell_state *sh, size_t merged_len, char *msg, size_t msg_size, int *silent,
                                 int *error)
 {
 	const dfx_node *an = a->node, *bn = b->node;
@@ -641,42 +572,27 @@ static void chain_dispose(run_info *chain, size_t count)
 
 static int run(dfx_pass_ctx *ctx, const dfx_pass *self)
 {
-	dfx_arena scratch = DFX_ARENA_INIT; /* lives for the pass: finals[] */
 	DFX_ARRAY(run_info) chain = DFX_ARRAY_INIT;
-	shell_state *finals = NULL; /* each stage's shell state at its end */
-	shell_state sh = {NULL, 0};
-	const dfx_stage *stage = NULL;
-	size_t next_stage = 0;
+	dfx_shell_walk shell;
 	int error = 0;
 	char msg[512];
-	if (ctx->stages.count && !(finals = dfx_arena_alloc(&scratch, ctx->stages.count * sizeof(shell_state)))) {
-		error = DFFIX_ENOMEM;
+	const char *backtick =
+	    ctx->doc->escape != '\\' ? "the escape directive is the backtick (a Windows image)" : NULL;
+	if ((error = dfx_shell_walk_init(&shell, &ctx->stages)) < 0)
 		goto done;
-	}
-	if (ctx->doc->escape != '\\')
-		sh.refuse = "the escape directive is the backtick (a Windows image)";
+	shell.state.refuse = backtick;
 	for (dfx_node *n = ctx->doc->first; n;) {
 		if (n->kind != DFX_NODE_INSTRUCTION) {
 			n = n->next;
 			continue;
 		}
-		const dfx_instr *in = &n->instr;
-		if (in->keyword == DFX_KW_FROM) {
-			if (stage)
-				finals[stage->index] = sh;
-			/* FROM nodes are never replaced: the k-th FROM is stage k. */
-			stage = next_stage < ctx->stages.count ? &ctx->stages.items[next_stage++] : NULL;
-			sh = (shell_state){NULL, 0};
-			if (stage && stage->parent)
-				sh = finals[stage->parent->index];
-			if (ctx->doc->escape != '\\')
-				sh.refuse = "the escape directive is the backtick (a Windows image)";
-		} else if (in->keyword == DFX_KW_SHELL) {
-			apply_shell(&sh, in);
-			if (ctx->doc->escape != '\\')
-				sh.refuse = "the escape directive is the backtick (a Windows image)";
-		} else if (env_hazard(n)) {
-			sh.refuse = "BASH_ENV or SHELLOPTS is set, so the shell's start-up state is unknown";
+		/* The backtick reason comes back only at a FROM or SHELL: until
+		 * then an ENV/ARG hazard's reason stands. */
+		if (dfx_shell_walk_step(&shell, n)) {
+			if (backtick)
+				shell.state.refuse = backtick;
+		} else if (dfx_env_hazard(n)) {
+			shell.state.refuse = "BASH_ENV or SHELLOPTS is set, so the shell's start-up state is unknown";
 		}
 		if (is_onbuild_run(n)) {
 			dfx_node *m = next_significant(n);
@@ -718,7 +634,8 @@ static int run(dfx_pass_ctx *ctx, const dfx_pass *self)
 			run_info *a = &chain.items[chain.len - 2], *b = &chain.items[chain.len - 1];
 			size_t total = merged_len + 4 + strlen(INDENT) + b->len;
 			int silent;
-			const char *why = pair_problem(ctx, self, a, b, &sh, total, msg, sizeof(msg), &silent, &error);
+			const char *why =
+			    pair_problem(ctx, self, a, b, &shell.state, total, msg, sizeof(msg), &silent, &error);
 			if (error < 0)
 				goto done;
 			/* a's scan is not needed again: the next pair starts at b. */
@@ -748,7 +665,7 @@ static int run(dfx_pass_ctx *ctx, const dfx_pass *self)
 done:
 	chain_dispose(chain.items, chain.len);
 	DFX_ARRAY_FREE(&chain);
-	dfx_arena_dispose(&scratch);
+	dfx_shell_walk_dispose(&shell);
 	return error < 0 ? error : 0;
 }
 

@@ -117,11 +117,6 @@ typedef struct edit {
 	int append; /* the cleanup at the end: trailing blanks dropped */
 } edit;
 
-typedef struct shell_state {
-	const char *refuse; /* non-NULL: not a POSIX sh -c */
-	int errexit;        /* -e in SHELL, or BASH_ENV/SHELLOPTS may set it */
-} shell_state;
-
 static int in_list(const char *s, const char *const *list)
 {
 	for (; list && *list; list++)
@@ -139,55 +134,6 @@ static const char *base_name(const char *p)
 {
 	const char *s = strrchr(p, '/');
 	return s ? s + 1 : p;
-}
-
-/* Section - the stage's shell (as in pass_merge_run.c) */
-
-static void apply_shell(shell_state *st, const dfx_instr *in)
-{
-	static const char *const posix[] = {"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox", NULL};
-	st->errexit = 0;
-	st->refuse = "the stage's SHELL is not a POSIX shell";
-	if (!in->json || in->json_count < 2 || !in_list(base_name(in->json_values[0]), posix))
-		return;
-	st->refuse = "the stage's SHELL has options this pass does not know";
-	for (size_t i = 1; i < in->json_count; i++) {
-		const char *v = in->json_values[i];
-		if ((v[0] != '-' && v[0] != '+') || !v[1] || v[1] == '-')
-			return;
-		for (const char *p = v + 1; *p; p++)
-			if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
-				return;
-		if (v[0] == '-' && strchr(v, 'e'))
-			st->errexit = 1;
-		if (i + 1 == in->json_count && (v[0] != '-' || !strchr(v, 'c')))
-			return;
-		if (v[strlen(v) - 1] == 'o') {
-			if (i + 2 >= in->json_count)
-				return;
-			if (v[0] == '-' && !strcmp(in->json_values[i + 1], "errexit"))
-				st->errexit = 1;
-			i++;
-		}
-	}
-	st->refuse = NULL;
-}
-
-static int env_hazard(const dfx_node *n)
-{
-	const dfx_instr *in = &n->instr;
-	if (in->keyword != DFX_KW_ENV && in->keyword != DFX_KW_ARG)
-		return 0;
-	const char *a = n->logical + in->args.start;
-	size_t len = in->args.end - in->args.start;
-	static const char *const names[] = {"BASH_ENV", "SHELLOPTS"};
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		size_t k = strlen(names[i]);
-		for (size_t p = 0; p + k <= len; p++)
-			if (!memcmp(a + p, names[i], k))
-				return 1;
-	}
-	return 0;
 }
 
 /* Section - finding installs */
@@ -484,8 +430,8 @@ static int other_form_installs(dfx_arena *scratch, const dfx_node *n, int *error
 /* Section - the rewrite */
 
 /* Why appending `&& C` to the text is unsafe, or NULL. */
-static const char *append_problem(dfx_arena *scratch, const char *text, const dfx_sh_script *s, const shell_state *sh,
-                                  uint32_t after)
+static const char *append_problem(dfx_arena *scratch, const char *text, const dfx_sh_script *s,
+                                  const dfx_shell_state *sh, uint32_t after)
 {
 	if (s->ends_with_comment)
 		return "the RUN ends with a shell comment, which would swallow `&& ...`";
@@ -612,7 +558,7 @@ static int check_new(dfx_pass_ctx *ctx, dfx_arena *scratch, const dffix_buf *tex
 	return !s.unterminated && !s.syntax_error;
 }
 
-static int fix_run(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_arena *scratch, dfx_node *n, const shell_state *sh,
+static int fix_run(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_arena *scratch, dfx_node *n, const dfx_shell_state *sh,
                    int in_final, dfx_node **next)
 {
 	const dfx_instr *in = &n->instr;
@@ -802,41 +748,24 @@ done:
 
 static int run(dfx_pass_ctx *ctx, const dfx_pass *self)
 {
-	dfx_arena scratch = DFX_ARENA_INIT; /* lives for the pass: finals[] */
-	shell_state *finals = NULL;
-	shell_state sh = {NULL, 0};
-	const dfx_stage *stage = NULL;
-	size_t next_stage = 0;
+	dfx_shell_walk shell;
 	int error = 0;
-	if (ctx->stages.count && !(finals = dfx_arena_alloc(&scratch, ctx->stages.count * sizeof(shell_state)))) {
-		error = DFFIX_ENOMEM;
-		goto done;
-	}
 	const char *backtick =
 	    ctx->doc->escape != '\\' ? "the escape directive is the backtick (a Windows image)" : NULL;
-	sh.refuse = backtick;
+	if ((error = dfx_shell_walk_init(&shell, &ctx->stages)) < 0)
+		goto done;
+	shell.state.refuse = backtick;
 	for (dfx_node *n = ctx->doc->first; n;) {
 		if (n->kind != DFX_NODE_INSTRUCTION) {
 			n = n->next;
 			continue;
 		}
-		const dfx_instr *in = &n->instr;
-		if (in->keyword == DFX_KW_FROM) {
-			if (stage)
-				finals[stage->index] = sh;
-			/* FROM nodes are never replaced: the k-th FROM is stage k. */
-			stage = next_stage < ctx->stages.count ? &ctx->stages.items[next_stage++] : NULL;
-			sh = (shell_state){NULL, 0};
-			if (stage && stage->parent)
-				sh = finals[stage->parent->index];
-		} else if (in->keyword == DFX_KW_SHELL) {
-			apply_shell(&sh, in);
-		} else if (env_hazard(n)) {
-			sh.errexit = 1;
-		}
+		/* BASHOPTS only holds shopt options, none of which turns errexit on. */
+		if (!dfx_shell_walk_step(&shell, n) && (dfx_env_hazard(n) & (DFX_ENV_BASH_ENV | DFX_ENV_SHELLOPTS)))
+			shell.state.errexit = 1;
 		if (backtick)
-			sh.refuse = backtick;
-		if (in->keyword != DFX_KW_RUN || !stage) {
+			shell.state.refuse = backtick;
+		if (n->instr.keyword != DFX_KW_RUN || !shell.stage) {
 			n = n->next;
 			continue;
 		}
@@ -845,14 +774,14 @@ static int run(dfx_pass_ctx *ctx, const dfx_pass *self)
 		 * however many RUNs the file has. */
 		dfx_arena step = DFX_ARENA_INIT;
 		dfx_node *next;
-		error = fix_run(ctx, self, &step, n, &sh, stage->in_final, &next);
+		error = fix_run(ctx, self, &step, n, &shell.state, shell.stage->in_final, &next);
 		dfx_arena_dispose(&step);
 		if (error < 0)
 			goto done;
 		n = next;
 	}
 done:
-	dfx_arena_dispose(&scratch);
+	dfx_shell_walk_dispose(&shell);
 	return error;
 }
 

@@ -20,6 +20,7 @@
 
 #include "array.h"
 #include "instr.h"
+#include "stage.h"
 
 typedef enum gap_mode { GAP_KEEP, GAP_COLLAPSE } gap_mode;
 
@@ -517,22 +518,6 @@ static int starts_from_block(const dfx_node *n)
 	return 0;
 }
 
-/* 1 when a JSON-form SHELL names a POSIX shell (sh, bash, ash, dash, ...). */
-static int shell_is_posix(const dfx_instr *in)
-{
-	if (!in->json || in->json_count == 0)
-		return 0;
-	const char *prog = in->json_values[0];
-	const char *slash = strrchr(prog, '/');
-	if (slash)
-		prog = slash + 1;
-	static const char *const posix[] = {"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"};
-	for (size_t i = 0; i < sizeof(posix) / sizeof(posix[0]); i++)
-		if (!strcmp(prog, posix[i]))
-			return 1;
-	return 0;
-}
-
 /* 1 when a comment line would be read as a parser directive if it came
  * first: `# syntax=`, `# escape=`, `# check=` in any case. */
 static int looks_like_directive(const dfx_node *n)
@@ -666,7 +651,7 @@ int dffix_doc_format(dffix_buf *out, const dffix_doc *doc, const dffix_options *
 			posix_shell = doc->escape == '\\';
 		}
 		if (n->kind == DFX_NODE_INSTRUCTION && n->instr.keyword == DFX_KW_SHELL)
-			posix_shell = doc->escape == '\\' && shell_is_posix(&n->instr);
+			posix_shell = doc->escape == '\\' && dfx_shell_is_posix(&n->instr);
 		if (open_line)
 			emit_eol(&e, eol);
 		if (pending_blank && printed)

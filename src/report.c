@@ -55,25 +55,6 @@ static const char *sarif_level(dffix_severity sev)
 
 /* Section - XML */
 
-/* Length of the valid UTF-8 sequence at s (no overlongs, surrogates or
- * code points past U+10FFFF), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t left)
-{
-	size_t n = (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
-	if (!n || left < n)
-		return 0;
-	unsigned cp = s[0] & (0x7F >> n);
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3F);
-	}
-	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-	    (cp >= 0xD800 && cp < 0xE000))
-		return 0;
-	return n;
-}
-
 /* Appends s with &<>"' escaped; bytes XML 1.0 forbids (controls, invalid
  * UTF-8) become U+FFFD. */
 static int put_xml(dffix_buf *out, const char *s, size_t len)
@@ -94,7 +75,7 @@ static int put_xml(dffix_buf *out, const char *s, size_t len)
 			if (c < 0x20 || c == 0x7f) {
 				error = dffix_buf_puts(out, "\xEF\xBF\xBD");
 			} else if (c >= 0x80) {
-				size_t n = utf8_len((const unsigned char *)s + i, len - i);
+				size_t n = dfx_utf8_len((const unsigned char *)s + i, len - i);
 				if (n) {
 					error = dffix_buf_put(out, s + i, n);
 					i += n - 1;

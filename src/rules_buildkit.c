@@ -19,30 +19,6 @@
 #include "instr.h"
 #include "rules.h"
 
-static int is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r';
-}
-
-/* The i-th blank-separated word of a span of logical text. */
-static int nth_word(const char *s, dfx_span a, int i, dfx_span *out)
-{
-	uint32_t p = a.start;
-	for (int k = 0;; k++) {
-		while (p < a.end && is_blank(s[p]))
-			p++;
-		if (p >= a.end)
-			return 0;
-		uint32_t w = p;
-		while (p < a.end && !is_blank(s[p]))
-			p++;
-		if (k == i) {
-			*out = (dfx_span){w, p};
-			return 1;
-		}
-	}
-}
-
 static int is_lower(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -100,7 +76,7 @@ DFX_CHECK(dfx_check_from_as_casing)
 		const dfx_node *n = ctx->stages.items[i].from;
 		const dfx_instr *in = &n->instr;
 		dfx_span as;
-		if (!nth_word(n->logical, in->args, 1, &as) || !dfx_span_eq(n->logical + as.start, 2, "as") ||
+		if (!dfx_instr_nth_word(&as, n->logical, in->args, 1) || !dfx_span_eq(n->logical + as.start, 2, "as") ||
 		    as.end - as.start != 2)
 			continue;
 		const char *k = n->logical + in->keyword_span.start;
@@ -126,8 +102,9 @@ DFX_CHECK(dfx_check_from_as_casing)
 static int stage_name_span(const dfx_node *from, dfx_span *name)
 {
 	dfx_span as;
-	return nth_word(from->logical, from->instr.args, 1, &as) && as.end - as.start == 2 &&
-	       dfx_span_eq(from->logical + as.start, 2, "as") && nth_word(from->logical, from->instr.args, 2, name);
+	return dfx_instr_nth_word(&as, from->logical, from->instr.args, 1) && as.end - as.start == 2 &&
+	       dfx_span_eq(from->logical + as.start, 2, "as") &&
+	       dfx_instr_nth_word(name, from->logical, from->instr.args, 2);
 }
 
 DFX_CHECK(dfx_check_stage_name_casing)
@@ -230,7 +207,7 @@ static void collect_global_args(dfx_rule_ctx *ctx, arg_names *out)
 		if (in->keyword != DFX_KW_ARG)
 			continue;
 		dfx_span w;
-		for (int i = 0; nth_word(n->logical, in->args, i, &w) && out->count < 256; i++) {
+		for (int i = 0; dfx_instr_nth_word(&w, n->logical, in->args, i) && out->count < 256; i++) {
 			const char *eq = memchr(n->logical + w.start, '=', w.end - w.start);
 			out->s[out->count] = n->logical + w.start;
 			out->n[out->count++] = eq ? (size_t)(eq - (n->logical + w.start)) : w.end - w.start;
@@ -304,7 +281,7 @@ DFX_CHECK(dfx_check_undefined_arg_in_from)
 		const dfx_node *n = ctx->stages.items[i].from;
 		const dfx_instr *in = &n->instr;
 		dfx_span base;
-		if (nth_word(n->logical, in->args, 0, &base))
+		if (dfx_instr_nth_word(&base, n->logical, in->args, 0))
 			error = check_vars(ctx, self, n, base, &args);
 		for (size_t f = 0; f < in->flag_count && !error; f++)
 			if (dfx_span_has_prefix(n->logical + in->flags[f].start, in->flags[f].end - in->flags[f].start,
@@ -367,7 +344,7 @@ DFX_CHECK(dfx_check_expose_proto_casing)
 		if (!in || in->keyword != DFX_KW_EXPOSE)
 			continue;
 		dfx_span w;
-		for (int i = 0; nth_word(n->logical, in->args, i, &w) && !error; i++) {
+		for (int i = 0; dfx_instr_nth_word(&w, n->logical, in->args, i) && !error; i++) {
 			const char *s = n->logical + w.start;
 			size_t len = w.end - w.start;
 			const char *slash = memchr(s, '/', len);
@@ -403,7 +380,7 @@ DFX_CHECK(dfx_check_expose_invalid_format)
 		if (!in || in->keyword != DFX_KW_EXPOSE)
 			continue;
 		dfx_span w;
-		for (int i = 0; nth_word(n->logical, in->args, i, &w) && !error; i++) {
+		for (int i = 0; dfx_instr_nth_word(&w, n->logical, in->args, i) && !error; i++) {
 			const char *s = n->logical + w.start;
 			size_t len = w.end - w.start;
 			if (memchr(s, '$', len))

@@ -5,30 +5,6 @@
 
 #include "instr.h"
 
-static int is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r';
-}
-
-/* The i-th blank-separated word of a span. */
-static int nth_word(const char *s, dfx_span a, int i, dfx_span *out)
-{
-	uint32_t p = a.start;
-	for (int k = 0;; k++) {
-		while (p < a.end && is_blank(s[p]))
-			p++;
-		if (p >= a.end)
-			return 0;
-		uint32_t w = p;
-		while (p < a.end && !is_blank(s[p]))
-			p++;
-		if (k == i) {
-			*out = (dfx_span){w, p};
-			return 1;
-		}
-	}
-}
-
 static int flag_value(const dfx_instr *in, const char *name, const char **value)
 {
 	size_t n = strlen(name);
@@ -154,12 +130,12 @@ int dfx_stages_compute(dfx_stages *out, dffix_doc *doc)
 			st->index = i;
 			dfx_span w;
 			const dfx_instr *in = &node->instr;
-			if (nth_word(node->logical, in->args, 0, &w))
+			if (dfx_instr_nth_word(&w, node->logical, in->args, 0))
 				st->base = dfx_arena_strndup(&doc->arena, node->logical + w.start, w.end - w.start);
 			dfx_span as, name;
-			if (nth_word(node->logical, in->args, 1, &as) && as.end - as.start == 2 &&
+			if (dfx_instr_nth_word(&as, node->logical, in->args, 1) && as.end - as.start == 2 &&
 			    !strncasecmp(node->logical + as.start, "as", 2) &&
-			    nth_word(node->logical, in->args, 2, &name)) {
+			    dfx_instr_nth_word(&name, node->logical, in->args, 2)) {
 				char *nm = dfx_arena_strndup(&doc->arena, node->logical + name.start,
 							     name.end - name.start);
 				if (!nm)
@@ -230,4 +206,110 @@ const dfx_stage *dfx_stages_find(const dfx_stages *stages, const dfx_node *node)
 		}
 	}
 	return found;
+}
+
+/* Section - the shell that runs shell-form RUNs */
+
+int dfx_shell_is_posix(const dfx_instr *in)
+{
+	static const char *const posix[] = {"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"};
+	if (!in->json || in->json_count == 0)
+		return 0;
+	const char *prog = in->json_values[0];
+	const char *slash = strrchr(prog, '/');
+	if (slash)
+		prog = slash + 1;
+	for (size_t i = 0; i < sizeof(posix) / sizeof(posix[0]); i++)
+		if (!strcmp(prog, posix[i]))
+			return 1;
+	return 0;
+}
+
+void dfx_shell_state_apply(dfx_shell_state *st, const dfx_instr *in)
+{
+	st->errexit = 0;
+	st->refuse = "the stage's SHELL is not a POSIX shell";
+	if (in->json_count < 2 || !dfx_shell_is_posix(in))
+		return;
+	st->refuse = "the stage's SHELL has options this pass does not know";
+	for (size_t i = 1; i < in->json_count; i++) {
+		const char *v = in->json_values[i];
+		if ((v[0] != '-' && v[0] != '+') || !v[1] || v[1] == '-')
+			return;
+		for (const char *p = v + 1; *p; p++)
+			if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+				return;
+		if (v[0] == '-' && strchr(v, 'e'))
+			st->errexit = 1;
+		if (i + 1 == in->json_count && (v[0] != '-' || !strchr(v, 'c')))
+			return;
+		/* `-euxo pipefail`: a cluster ending in o takes an option name. */
+		if (v[strlen(v) - 1] == 'o') {
+			if (i + 2 >= in->json_count)
+				return;
+			if (v[0] == '-' && !strcmp(in->json_values[i + 1], "errexit"))
+				st->errexit = 1;
+			i++;
+		}
+	}
+	st->refuse = NULL;
+}
+
+unsigned dfx_env_hazard(const dfx_node *n)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} vars[] = {{"BASH_ENV", DFX_ENV_BASH_ENV}, {"SHELLOPTS", DFX_ENV_SHELLOPTS}, {"BASHOPTS", DFX_ENV_BASHOPTS}};
+	const dfx_instr *in = &n->instr;
+	if (n->kind != DFX_NODE_INSTRUCTION || (in->keyword != DFX_KW_ENV && in->keyword != DFX_KW_ARG))
+		return 0;
+	/* A plain substring search: a false alarm only makes passes careful. */
+	const char *a = n->logical + in->args.start;
+	size_t len = in->args.end - in->args.start;
+	unsigned found = 0;
+	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		size_t k = strlen(vars[i].name);
+		for (size_t p = 0; p + k <= len; p++)
+			if (!memcmp(a + p, vars[i].name, k)) {
+				found |= vars[i].bit;
+				break;
+			}
+	}
+	return found;
+}
+
+int dfx_shell_walk_init(dfx_shell_walk *w, const dfx_stages *stages)
+{
+	memset(w, 0, sizeof(*w));
+	w->stages = stages;
+	if (stages->count && !(w->finals = dfx_arena_alloc(&w->arena, stages->count * sizeof(dfx_shell_state))))
+		return DFFIX_ENOMEM;
+	return 0;
+}
+
+int dfx_shell_walk_step(dfx_shell_walk *w, const dfx_node *n)
+{
+	if (n->kind != DFX_NODE_INSTRUCTION)
+		return 0;
+	if (n->instr.keyword == DFX_KW_SHELL) {
+		dfx_shell_state_apply(&w->state, &n->instr);
+		return 1;
+	}
+	if (n->instr.keyword != DFX_KW_FROM)
+		return 0;
+	if (w->stage)
+		w->finals[w->stage->index] = w->state;
+	/* FROM nodes are never replaced: the k-th FROM is stage k. */
+	w->stage = w->next_stage < w->stages->count ? &w->stages->items[w->next_stage++] : NULL;
+	w->state = (dfx_shell_state){NULL, 0};
+	if (w->stage && w->stage->parent)
+		w->state = w->finals[w->stage->parent->index];
+	return 1;
+}
+
+void dfx_shell_walk_dispose(dfx_shell_walk *w)
+{
+	dfx_arena_dispose(&w->arena);
+	w->finals = NULL;
 }

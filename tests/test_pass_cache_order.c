@@ -9,80 +9,19 @@
 #include <cmocka.h>
 
 #include "dffix.h"
+#include "pass_fixture.h"
 
-typedef struct outcome {
-	dffix_buf out;
-	dffix_doc *doc;
-} outcome;
-
-static void fix_with(outcome *r, const char *in, unsigned fix)
-{
-	dffix_options o = DFFIX_OPTIONS_INIT;
-	o.fix = fix;
-	dffix_buf init = DFFIX_BUF_INIT;
-	r->out = init;
-	assert_int_equal(dffix_doc_parse(&r->doc, in, strlen(in)), 0);
-	int changed = 0;
-	assert_int_equal(dffix_doc_fix(&changed, r->doc, &o), 0);
-	assert_int_equal(dffix_doc_format(&r->out, r->doc, &o), 0);
-}
-
-static void done(outcome *r)
-{
-	dffix_buf_dispose(&r->out);
-	dffix_doc_free(r->doc);
-}
-
-static size_t count_kind(const dffix_doc *doc, dffix_diag_kind kind)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < dffix_doc_diag_count(doc); i++)
-		n += dffix_doc_diag(doc, i)->kind == kind;
-	return n;
-}
-
-static const dffix_diag *find_diag(const dffix_doc *doc, dffix_diag_kind kind, const char *needle)
-{
-	for (size_t i = 0; i < dffix_doc_diag_count(doc); i++) {
-		const dffix_diag *d = dffix_doc_diag(doc, i);
-		if (d->kind == kind && strstr(d->message, needle))
-			return d;
-	}
-	return NULL;
-}
+static const pass_fixture cache_order = {.fix = DFFIX_FIX_CACHE_ORDER, .rule_id = "DF103", .rule_name = "cache-order"};
 
 static void expect_fix(const char *in, const char *want)
 {
-	outcome r, again;
-	fix_with(&r, in, DFFIX_FIX_CACHE_ORDER);
-	assert_string_equal(r.out.ptr, want);
-	assert_true(count_kind(r.doc, DFFIX_DIAG_APPLIED) > 0);
-	fix_with(&again, r.out.ptr, DFFIX_FIX_CACHE_ORDER);
-	assert_string_equal(again.out.ptr, want);
-	assert_int_equal(count_kind(again.doc, DFFIX_DIAG_APPLIED), 0);
-	done(&again);
-	done(&r);
+	pass_expect_fix(&cache_order, in, want);
 }
 
 /* Nothing moves; a refusal containing `why` (NULL: no diagnostic). */
 static void expect_kept(const char *in, const char *why)
 {
-	outcome r, plain;
-	fix_with(&plain, in, 0);
-	fix_with(&r, in, DFFIX_FIX_CACHE_ORDER);
-	assert_string_equal(r.out.ptr, plain.out.ptr);
-	assert_int_equal(count_kind(r.doc, DFFIX_DIAG_APPLIED), 0);
-	if (why) {
-		const dffix_diag *d = find_diag(r.doc, DFFIX_DIAG_REFUSED, why);
-		assert_non_null(d);
-		assert_string_equal(d->rule_id, "DF103");
-		assert_string_equal(d->rule_name, "cache-order");
-		assert_int_equal(d->severity, DFFIX_SEV_INFO);
-	} else {
-		assert_int_equal(dffix_doc_diag_count(r.doc), 0);
-	}
-	done(&plain);
-	done(&r);
+	pass_expect_kept(&cache_order, in, why);
 }
 
 static void test_pass_cache_order__moves_with_comments(void **state)
@@ -102,13 +41,14 @@ static void test_pass_cache_order__moves_with_comments(void **state)
 	           "# (two lines)\n"
 	           "COPY app/ /srv/app/\n"
 	           "CMD [\"/srv/app/run\"]\n");
-	outcome r;
-	fix_with(&r, "FROM alpine:3\nCOPY app.txt /app/\nRUN apk add curl\n", DFFIX_FIX_CACHE_ORDER);
-	const dffix_diag *d = find_diag(r.doc, DFFIX_DIAG_APPLIED, "moved COPY after the package install on line 3");
+	pass_outcome r;
+	pass_fixture_run(&r, &cache_order, "FROM alpine:3\nCOPY app.txt /app/\nRUN apk add curl\n");
+	const dffix_diag *d =
+	    pass_find_diag(r.doc, DFFIX_DIAG_APPLIED, "moved COPY after the package install on line 3");
 	assert_non_null(d);
 	assert_int_equal(d->line, 2);
 	assert_int_equal(d->severity, DFFIX_SEV_WARNING);
-	done(&r);
+	pass_outcome_dispose(&r);
 	/* A comment separated by a blank line stays where it is. */
 	expect_fix("FROM alpine:3\n# about the stage\n\nCOPY app.txt /app/\nRUN apk add curl\n",
 	           "FROM alpine:3\n# about the stage\n\nRUN apk add curl\nCOPY app.txt /app/\n");
@@ -277,13 +217,13 @@ static void test_pass_cache_order__crlf_and_no_final_newline(void **state)
 	expect_fix("FROM alpine:3\nCOPY a.txt /app/\nRUN apk add curl",
 	           "FROM alpine:3\nRUN apk add curl\nCOPY a.txt /app/\n");
 	/* The verbatim tree is sound too: the install keeps its own line. */
-	outcome r;
-	fix_with(&r, "FROM alpine:3\nCOPY a.txt /app/\nRUN apk add curl", DFFIX_FIX_CACHE_ORDER);
+	pass_outcome r;
+	pass_fixture_run(&r, &cache_order, "FROM alpine:3\nCOPY a.txt /app/\nRUN apk add curl");
 	dffix_buf raw = DFFIX_BUF_INIT;
 	assert_int_equal(dffix_doc_reprint(&raw, r.doc), 0);
 	assert_string_equal(raw.ptr, "FROM alpine:3\nRUN apk add curl\nCOPY a.txt /app/\n");
 	dffix_buf_dispose(&raw);
-	done(&r);
+	pass_outcome_dispose(&r);
 }
 
 int main(void)

@@ -11,97 +11,29 @@
 #include <cmocka.h>
 
 #include "dffix.h"
+#include "pass_fixture.h"
 
-/* Runs the pass on `in`; returns the formatted text (malloc'd) and the
- * diagnostics of the pass as lines "A|R line: message". */
-static char *fix(const char *in, char **diags)
-{
-	dffix_doc *doc = NULL;
-	assert_int_equal(dffix_doc_parse(&doc, in, strlen(in)), 0);
-	dffix_options opts = DFFIX_OPTIONS_INIT;
-	opts.fix = DFFIX_FIX_MERGE_RUN;
-	assert_int_equal(dffix_doc_fix(NULL, doc, &opts), 0);
-	dffix_buf out = DFFIX_BUF_INIT, d = DFFIX_BUF_INIT;
-	assert_int_equal(dffix_doc_format(&out, doc, &opts), 0);
-	assert_int_equal(dffix_buf_puts(&d, ""), 0);
-	for (size_t i = 0; i < dffix_doc_diag_count(doc); i++) {
-		const dffix_diag *g = dffix_doc_diag(doc, i);
-		if (g->kind != DFFIX_DIAG_APPLIED && g->kind != DFFIX_DIAG_REFUSED)
-			continue;
-		assert_string_equal(g->rule_id, "DF104");
-		assert_string_equal(g->rule_name, "merge-run");
-		assert_int_equal(g->severity, g->kind == DFFIX_DIAG_REFUSED ? DFFIX_SEV_INFO : DFFIX_SEV_WARNING);
-		assert_int_equal(
-		    dffix_buf_printf(&d, "%c %u: %s\n", g->kind == DFFIX_DIAG_APPLIED ? 'A' : 'R', g->line, g->message),
-		    0);
-	}
-	dffix_doc_free(doc);
-	*diags = d.ptr;
-	return out.ptr ? out.ptr : strdup("");
-}
-
-static int count_kind(const char *diags, char kind)
-{
-	int n = 0;
-	for (const char *p = diags; *p; p = strchr(p, '\n') + 1) {
-		if (*p == kind)
-			n++;
-		if (!strchr(p, '\n'))
-			break;
-	}
-	return n;
-}
+/* Inputs are not always formatted: only the diagnostics show a refusal. */
+static const pass_fixture merge_run = {
+    .fix = DFFIX_FIX_MERGE_RUN, .rule_id = "DF104", .rule_name = "merge-run", .refused_prefix = "not merged: "};
 
 /* Checks the output, the number of merges, that a refusal (if `refusal`)
  * mentions that text, and that a second run changes and applies nothing. */
 static void expect(const char *in, const char *want, int applied, const char *refusal)
 {
-	char *diags;
-	char *out = fix(in, &diags);
-	if (strcmp(out, want))
-		fprintf(stderr, "input:\n%s\ngot:\n%s\nwant:\n%s\ndiags:\n%s", in, out, want, diags);
-	assert_string_equal(out, want);
-	assert_int_equal(count_kind(diags, 'A'), applied);
-	if (refusal) {
-		if (!strstr(diags, refusal))
-			fprintf(stderr, "diags:\n%s\nwanted: %s\n", diags, refusal);
-		assert_non_null(strstr(diags, refusal));
-		assert_true(count_kind(diags, 'R') >= 1);
-	} else {
-		assert_int_equal(count_kind(diags, 'R'), 0);
-	}
-	char *diags2;
-	char *again = fix(out, &diags2);
-	assert_string_equal(again, out);
-	assert_int_equal(count_kind(diags2, 'A'), 0);
-	free(again);
-	free(diags2);
-	free(out);
-	free(diags);
+	pass_expect_text(&merge_run, in, want, applied, refusal);
 }
 
 /* The input is left alone (formatting aside) with a refusal naming `why`. */
 static void refused(const char *in, const char *why)
 {
-	char *diags;
-	char *out = fix(in, &diags);
-	assert_int_equal(count_kind(diags, 'A'), 0);
-	if (!strstr(diags, why))
-		fprintf(stderr, "input:\n%s\ndiags:\n%s\nwanted: %s\n", in, diags, why);
-	assert_non_null(strstr(diags, why));
-	assert_non_null(strstr(diags, "not merged: "));
-	free(out);
-	free(diags);
+	pass_expect_refused_text(&merge_run, in, why);
 }
 
 /* Nothing happens and nothing is reported. */
 static void untouched(const char *in)
 {
-	char *diags;
-	char *out = fix(in, &diags);
-	assert_string_equal(diags, "");
-	free(out);
-	free(diags);
+	pass_expect_untouched_text(&merge_run, in);
 }
 
 static void test_pass_merge_run__two_runs(void **state)

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "dffix.h"
+#include "pass_fixture.h"
 
 #define D64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
@@ -17,101 +18,44 @@ static const dffix_pin default_pins[] = {
     {"busted", "bad tag!"},     {"redis", "latest"},
 };
 
-typedef struct outcome {
-	dffix_buf out;
-	dffix_doc *doc;
-} outcome;
-
-static void fix_with(outcome *r, const char *in, const dffix_pin *pins, size_t npins)
+static void use_default_pins(dffix_options *o)
 {
-	dffix_options o = DFFIX_OPTIONS_INIT;
-	o.fix = pins ? DFFIX_FIX_PIN_TAG : 0;
-	o.pins = pins;
-	o.pin_count = npins;
-	dffix_buf init = DFFIX_BUF_INIT;
-	r->out = init;
-	assert_int_equal(dffix_doc_parse(&r->doc, in, strlen(in)), 0);
-	int changed = 0;
-	assert_int_equal(dffix_doc_fix(&changed, r->doc, &o), 0);
-	assert_int_equal(dffix_doc_format(&r->out, r->doc, &o), 0);
+	o->pins = default_pins;
+	o->pin_count = sizeof(default_pins) / sizeof(default_pins[0]);
 }
 
-static void fix(outcome *r, const char *in)
-{
-	fix_with(r, in, default_pins, sizeof(default_pins) / sizeof(default_pins[0]));
-}
+static const pass_fixture pin_tag = {
+    .fix = DFFIX_FIX_PIN_TAG, .rule_id = "DF101", .rule_name = "pin-tag", .configure = use_default_pins};
 
-static void done(outcome *r)
+static void fix(pass_outcome *r, const char *in)
 {
-	dffix_buf_dispose(&r->out);
-	dffix_doc_free(r->doc);
-}
-
-static size_t count_kind(const dffix_doc *doc, dffix_diag_kind kind)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < dffix_doc_diag_count(doc); i++)
-		n += dffix_doc_diag(doc, i)->kind == kind;
-	return n;
-}
-
-/* The first diagnostic of `kind` containing `needle`, or NULL. */
-static const dffix_diag *find_diag(const dffix_doc *doc, dffix_diag_kind kind, const char *needle)
-{
-	for (size_t i = 0; i < dffix_doc_diag_count(doc); i++) {
-		const dffix_diag *d = dffix_doc_diag(doc, i);
-		if (d->kind == kind && strstr(d->message, needle))
-			return d;
-	}
-	return NULL;
+	pass_fixture_run(r, &pin_tag, in);
 }
 
 /* Fixing `in` gives `want`; fixing that again changes and applies nothing. */
 static void expect_fix(const char *in, const char *want)
 {
-	outcome r, again;
-	fix(&r, in);
-	assert_string_equal(r.out.ptr, want);
-	fix(&again, r.out.ptr);
-	assert_string_equal(again.out.ptr, want);
-	assert_int_equal(count_kind(again.doc, DFFIX_DIAG_APPLIED), 0);
-	done(&again);
-	done(&r);
+	pass_expect_fix(&pin_tag, in, want);
 }
 
 /* Nothing changes and a refusal containing `why` is reported (NULL: no
  * diagnostic at all). */
 static void expect_kept(const char *in, const char *why)
 {
-	outcome r, plain;
-	fix_with(&plain, in, NULL, 0);
-	fix(&r, in);
-	assert_string_equal(r.out.ptr, plain.out.ptr);
-	done(&plain);
-	assert_int_equal(count_kind(r.doc, DFFIX_DIAG_APPLIED), 0);
-	if (why) {
-		const dffix_diag *d = find_diag(r.doc, DFFIX_DIAG_REFUSED, why);
-		assert_non_null(d);
-		assert_string_equal(d->rule_id, "DF101");
-		assert_string_equal(d->rule_name, "pin-tag");
-		assert_int_equal(d->severity, DFFIX_SEV_INFO);
-	} else {
-		assert_int_equal(dffix_doc_diag_count(r.doc), 0);
-	}
-	done(&r);
+	pass_expect_kept(&pin_tag, in, why);
 }
 
 static void test_pass_pin_tag__untagged(void **state)
 {
 	(void)state;
 	expect_fix("FROM nginx\n", "FROM nginx:1.25\n");
-	outcome r;
+	pass_outcome r;
 	fix(&r, "FROM nginx\n");
-	const dffix_diag *d = find_diag(r.doc, DFFIX_DIAG_APPLIED, "pinned FROM `nginx` to `nginx:1.25`");
+	const dffix_diag *d = pass_find_diag(r.doc, DFFIX_DIAG_APPLIED, "pinned FROM `nginx` to `nginx:1.25`");
 	assert_non_null(d);
 	assert_int_equal(d->line, 1);
 	assert_int_equal(d->severity, DFFIX_SEV_WARNING);
-	done(&r);
+	pass_outcome_dispose(&r);
 }
 
 static void test_pass_pin_tag__latest(void **state)
@@ -208,12 +152,12 @@ static void test_pass_pin_tag__run_mount(void **state)
 	           "--mount=type=bind,from=alpine:3.19@sha256:" D64 ",target=/y true\n");
 	expect_kept("FROM alpine:3\nRUN --mount=from=ubuntu,target=/y true\n", "no pin configured for ubuntu");
 	/* Both rewrites of one RUN are reported at its input line. */
-	outcome r;
+	pass_outcome r;
 	fix(&r, "FROM alpine:3\nRUN --mount=from=nginx,target=/x --mount=from=alpine,target=/y true\n");
-	assert_int_equal(count_kind(r.doc, DFFIX_DIAG_APPLIED), 2);
+	assert_int_equal(pass_count_kind(r.doc, DFFIX_DIAG_APPLIED), 2);
 	for (size_t i = 0; i < dffix_doc_diag_count(r.doc); i++)
 		assert_int_equal(dffix_doc_diag(r.doc, i)->line, 2);
-	done(&r);
+	pass_outcome_dispose(&r);
 }
 
 static void test_pass_pin_tag__arg_default(void **state)
@@ -223,12 +167,12 @@ static void test_pass_pin_tag__arg_default(void **state)
 	expect_fix("ARG BASE=nginx\nFROM $BASE AS web\n", "ARG BASE=nginx:1.25\nFROM $BASE AS web\n");
 	expect_fix("ARG A=1 BASE=\"nginx\"\nFROM $BASE\n", "ARG A=1 BASE=\"nginx:1.25\"\nFROM $BASE\n");
 	/* Two FROMs using the same ARG: one rewrite. */
-	outcome r;
+	pass_outcome r;
 	fix(&r, "ARG BASE=nginx\nFROM $BASE\nFROM ${BASE}\n");
 	assert_string_equal(r.out.ptr, "ARG BASE=nginx:1.25\nFROM $BASE\n\nFROM ${BASE}\n");
-	assert_int_equal(count_kind(r.doc, DFFIX_DIAG_APPLIED), 1);
-	assert_int_equal(count_kind(r.doc, DFFIX_DIAG_REFUSED), 0);
-	done(&r);
+	assert_int_equal(pass_count_kind(r.doc, DFFIX_DIAG_APPLIED), 1);
+	assert_int_equal(pass_count_kind(r.doc, DFFIX_DIAG_REFUSED), 0);
+	pass_outcome_dispose(&r);
 	/* The last declaration wins. */
 	expect_fix("ARG BASE=nginx:1.20\nARG BASE=nginx\nFROM $BASE\n",
 	           "ARG BASE=nginx:1.20\nARG BASE=nginx:1.25\nFROM $BASE\n");
@@ -280,11 +224,11 @@ static void test_pass_pin_tag__comments_and_continuations(void **state)
 	(void)state;
 	expect_fix("# base image\nFROM --platform=linux/amd64 \\\n# the server\n    nginx \\\n    AS web\n",
 	           "# base image\nFROM --platform=linux/amd64 \\\n    # the server\n    nginx:1.25 \\\n    AS web\n");
-	outcome r;
+	pass_outcome r;
 	fix(&r, "FROM --platform=linux/amd64 \\\n# the server\n    nginx \\\n    AS web\n");
 	assert_non_null(strstr(r.out.ptr, "nginx:1.25"));
 	assert_non_null(strstr(r.out.ptr, "# the server"));
-	done(&r);
+	pass_outcome_dispose(&r);
 	/* A word split over lines is refused, not guessed. */
 	expect_kept("FROM ngi\\\nnx\n", "`nginx` is split over lines; pin it by hand");
 }
@@ -310,11 +254,15 @@ static void test_pass_pin_tag__pragmas(void **state)
 static void test_pass_pin_tag__no_pins_configured(void **state)
 {
 	(void)state;
-	outcome r;
-	fix_with(&r, "FROM nginx\n", default_pins, 0);
+	dffix_options o = DFFIX_OPTIONS_INIT;
+	o.fix = DFFIX_FIX_PIN_TAG;
+	o.pins = default_pins;
+	o.pin_count = 0;
+	pass_outcome r;
+	pass_outcome_run(&r, "FROM nginx\n", &o);
 	assert_string_equal(r.out.ptr, "FROM nginx\n");
-	assert_non_null(find_diag(r.doc, DFFIX_DIAG_REFUSED, "no pin configured for nginx"));
-	done(&r);
+	assert_non_null(pass_find_diag(r.doc, DFFIX_DIAG_REFUSED, "no pin configured for nginx"));
+	pass_outcome_dispose(&r);
 }
 
 int main(void)

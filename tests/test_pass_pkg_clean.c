@@ -12,104 +12,32 @@
 #include <cmocka.h>
 
 #include "dffix.h"
+#include "pass_fixture.h"
 
-/* Runs the pass; returns the formatted text (malloc'd) and the pass's
- * diagnostics as lines "A|R line: message". */
-static char *fix(const char *in, char **diags)
-{
-	dffix_doc *doc = NULL;
-	assert_int_equal(dffix_doc_parse(&doc, in, strlen(in)), 0);
-	dffix_options opts = DFFIX_OPTIONS_INIT;
-	opts.fix = DFFIX_FIX_PKG_CLEAN;
-	assert_int_equal(dffix_doc_fix(NULL, doc, &opts), 0);
-	dffix_buf out = DFFIX_BUF_INIT, d = DFFIX_BUF_INIT;
-	assert_int_equal(dffix_doc_format(&out, doc, &opts), 0);
-	assert_int_equal(dffix_buf_puts(&d, ""), 0);
-	for (size_t i = 0; i < dffix_doc_diag_count(doc); i++) {
-		const dffix_diag *g = dffix_doc_diag(doc, i);
-		if (g->kind != DFFIX_DIAG_APPLIED && g->kind != DFFIX_DIAG_REFUSED)
-			continue;
-		assert_string_equal(g->rule_id, "DF102");
-		assert_string_equal(g->rule_name, "pkg-clean");
-		assert_int_equal(
-		    dffix_buf_printf(&d, "%c %u: %s\n", g->kind == DFFIX_DIAG_APPLIED ? 'A' : 'R', g->line, g->message),
-		    0);
-	}
-	dffix_doc_free(doc);
-	*diags = d.ptr;
-	return out.ptr ? out.ptr : strdup("");
-}
-
-static int count_kind(const char *diags, char kind)
-{
-	int n = 0;
-	for (const char *p = diags; *p;) {
-		if (*p == kind)
-			n++;
-		const char *nl = strchr(p, '\n');
-		if (!nl)
-			break;
-		p = nl + 1;
-	}
-	return n;
-}
+static const pass_fixture pkg_clean = {.fix = DFFIX_FIX_PKG_CLEAN,
+                                       .rule_id = "DF102",
+                                       .rule_name = "pkg-clean",
+                                       .refused_prefix = "no cleanup added: ",
+                                       .formatted_inputs = 1};
 
 /* Checks the output and the number of applied changes (and a refusal
  * naming `refusal`, if given); then that a second run applies nothing. */
 static void expect(const char *in, const char *want, int applied, const char *refusal)
 {
-	char *diags;
-	char *out = fix(in, &diags);
-	if (strcmp(out, want))
-		fprintf(stderr, "input:\n%s\ngot:\n%s\nwant:\n%s\ndiags:\n%s", in, out, want, diags);
-	assert_string_equal(out, want);
-	if (count_kind(diags, 'A') != applied)
-		fprintf(stderr, "diags:\n%s", diags);
-	assert_int_equal(count_kind(diags, 'A'), applied);
-	if (refusal) {
-		if (!strstr(diags, refusal))
-			fprintf(stderr, "diags:\n%s\nwanted: %s\n", diags, refusal);
-		assert_non_null(strstr(diags, refusal));
-	} else {
-		assert_int_equal(count_kind(diags, 'R'), 0);
-	}
-	char *diags2;
-	char *again = fix(out, &diags2);
-	assert_string_equal(again, out);
-	assert_int_equal(count_kind(diags2, 'A'), 0);
-	free(again);
-	free(diags2);
-	free(out);
-	free(diags);
+	pass_expect_text(&pkg_clean, in, want, applied, refusal);
 }
 
-/* Unchanged (formatting aside: inputs here are already formatted), with a
- * refusal naming `why`. */
+/* Unchanged (inputs here are already formatted), with a refusal naming
+ * `why`. */
 static void refused(const char *in, const char *why)
 {
-	char *diags;
-	char *out = fix(in, &diags);
-	assert_string_equal(out, in);
-	assert_int_equal(count_kind(diags, 'A'), 0);
-	if (!strstr(diags, why))
-		fprintf(stderr, "input:\n%s\ndiags:\n%s\nwanted: %s\n", in, diags, why);
-	assert_non_null(strstr(diags, why));
-	assert_non_null(strstr(diags, "no cleanup added: "));
-	free(out);
-	free(diags);
+	pass_expect_refused_text(&pkg_clean, in, why);
 }
 
 /* Unchanged, nothing reported. */
 static void untouched(const char *in)
 {
-	char *diags;
-	char *out = fix(in, &diags);
-	assert_string_equal(out, in);
-	if (diags[0])
-		fprintf(stderr, "input:\n%s\ndiags:\n%s", in, diags);
-	assert_string_equal(diags, "");
-	free(out);
-	free(diags);
+	pass_expect_untouched_text(&pkg_clean, in);
 }
 
 static void test_pass_pkg_clean__apt(void **state)
