@@ -294,6 +294,23 @@ static void test_pass_pkg_clean__onbuild_untouched(void **state)
 	untouched("FROM debian\nONBUILD RUN apt-get install -y x\n");
 }
 
+/* A RUN line at BuildKit's 65,535-byte limit: appending ` && \` would make
+ * a line the builder refuses, so the pass refuses instead. */
+static void test_pass_pkg_clean__line_limit(void **state)
+{
+	(void)state;
+	const char *head = "FROM fedora:39\nRUN yum install -y ";
+	size_t run_len = 65533, pad = run_len - strlen("RUN yum install -y ");
+	size_t len = strlen(head) + pad + 1;
+	char *in = malloc(len + 1);
+	assert_non_null(in);
+	memcpy(in, head, strlen(head));
+	memset(in + strlen(head), 'a', pad);
+	memcpy(in + len - 1, "\n", 2);
+	refused(in, "would not parse");
+	free(in);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -317,6 +334,7 @@ int main(void)
 	    cmocka_unit_test(test_pass_pkg_clean__refuse_shell),
 	    cmocka_unit_test(test_pass_pkg_clean__pragmas),
 	    cmocka_unit_test(test_pass_pkg_clean__onbuild_untouched),
+	    cmocka_unit_test(test_pass_pkg_clean__line_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
