@@ -375,6 +375,27 @@ static void test_printer__print_instruction(void **state)
 	dffix_doc_free(doc);
 }
 
+/* A JSON array on a line near BuildKit's 65,535-byte limit: the `, ` the
+ * formatter would put between elements pushes it over, so the line is kept
+ * as written; a shorter one is still spaced. */
+static void test_printer__line_limit(void **state)
+{
+	(void)state;
+	const char *head = "FROM alpine\nCMD [";
+	size_t elems = 16000; /* "a", x 16000: 64,005 bytes; 80,004 with spaces */
+	size_t len = strlen(head) + elems * 4 + 2;
+	char *in = malloc(len + 1);
+	assert_non_null(in);
+	char *p = in + strlen(head);
+	memcpy(in, head, strlen(head));
+	for (size_t i = 0; i < elems; i++, p += 4)
+		memcpy(p, i + 1 < elems ? "\"a\"," : "\"a\"]", 4);
+	memcpy(p, "\n", 2);
+	check_kept(in);
+	free(in);
+	check("FROM alpine\nCMD [\"a\",\"b\"]\n", "FROM alpine\nCMD [\"a\", \"b\"]\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -412,6 +433,7 @@ int main(void)
 		cmocka_unit_test(test_printer__buffer_cap),
 		cmocka_unit_test(test_printer__appends_to_buffer),
 		cmocka_unit_test(test_printer__print_instruction),
+		cmocka_unit_test(test_printer__line_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
