@@ -72,6 +72,23 @@ int dfx_pass_insert(dfx_pass_ctx *ctx, dfx_node *before, const char *text, size_
 /* The line ending to use for new text: the document's. */
 const char *dfx_pass_eol(const dfx_pass_ctx *ctx);
 
+/* Section - rewriting one RUN (merge-run, pkg-clean) */
+
+/* The source offset where a RUN's text ends without trailing blanks, or 0
+ * when its last line is not a plain content line. */
+uint32_t dfx_pass_src_trim_end(const dfx_node *n);
+
+/* 1 when both have the same flags, with the same values, in the same order. */
+int dfx_pass_same_flags(const dfx_instr *a, const dfx_instr *b);
+
+/* Parses the new text of a RUN on its own, in `scratch` (a trial parse must
+ * not stay in the document's arena: one per RUN adds up on big files), and
+ * checks it is one shell-form RUN without heredocs whose logical line is
+ * `want`, with the flags of `flags`, and whose shell text scans cleanly.
+ * Returns 1 when it is, 0 when not, or DFFIX_ENOMEM. */
+int dfx_pass_check_run_text(dfx_pass_ctx *ctx, dfx_arena *scratch, const dffix_buf *text, const dffix_buf *want,
+                            const dfx_instr *flags);
+
 extern const dfx_pass dfx_pass_pin_tag;
 extern const dfx_pass dfx_pass_pkg_clean;
 extern const dfx_pass dfx_pass_cache_order;

@@ -297,16 +297,6 @@ static const char *mount_problem(const dfx_instr *in)
 	return NULL;
 }
 
-static int same_flags(const dfx_instr *a, const dfx_instr *b)
-{
-	if (a->flag_count != b->flag_count)
-		return 0;
-	for (size_t i = 0; i < a->flag_count; i++)
-		if (strcmp(a->flag_values[i], b->flag_values[i]))
-			return 0;
-	return 1;
-}
-
 /* "`--network=none`" or "none", cut to fit. */
 static void describe_flags(char *out, size_t size, const dfx_instr *in)
 {
@@ -328,21 +318,6 @@ static void describe_flags(char *out, size_t size, const dfx_instr *in)
 }
 
 /* Section - building the merged text */
-
-/* The source offset where a RUN's text (without trailing blanks) ends, or 0
- * when its last line is not a plain content line. */
-static uint32_t src_trim_end(const dfx_node *n)
-{
-	if (!n->segment_count)
-		return 0;
-	const dfx_segment *sg = &n->segments[n->segment_count - 1];
-	if (sg->kind != DFX_SEG_CONTENT || sg->continues)
-		return 0;
-	uint32_t e = sg->text_end;
-	while (e > sg->text_start && is_blank(n->src[e - 1]))
-		e--;
-	return e > sg->text_start ? e : 0;
-}
 
 static int put_comment(dffix_buf *b, const char *s, uint32_t start, uint32_t end, const char *eol)
 {
@@ -379,7 +354,7 @@ static int put_next(dffix_buf *b, dfx_pass_ctx *ctx, const dfx_node *prev, const
 		    (error = put_comment(b, n->src, sg->text_start, sg->text_end, eol)) < 0)
 			return error;
 	}
-	uint32_t to = last ? n->end : src_trim_end(n);
+	uint32_t to = last ? n->end : dfx_pass_src_trim_end(n);
 	if ((error = dffix_buf_puts(b, INDENT)) < 0)
 		return error;
 	return dffix_buf_put(b, n->src + from, to - from);
@@ -397,43 +372,6 @@ static int expected_logical(dffix_buf *b, run_info *chain, size_t count)
 		error = dffix_buf_put(b, chain[i].text, i + 1 == count ? chain[i].len : chain[i].trim_len);
 	}
 	return error;
-}
-
-/* Parses text as dfx_cst_parse_fragment() does, but into the scratch arena:
- * the trial parse is thrown away, so it must not stay in the document's
- * arena (one per merge would add up on big files). A fragment parse uses
- * only the document's arena and escape character. */
-static int parse_scratch(dfx_node **first, dfx_node **last, const dfx_pass_ctx *ctx, dfx_arena *scratch,
-                         const char *text, size_t len)
-{
-	dffix_doc shadow;
-	memset(&shadow, 0, sizeof(shadow));
-	shadow.arena = *scratch;
-	shadow.escape = ctx->doc->escape;
-	int error = dfx_cst_parse_fragment(first, last, &shadow, text, len);
-	*scratch = shadow.arena;
-	return error;
-}
-
-/* Parses the merged text on its own and checks it is one RUN with the
- * expected logical line and flags, and shell text the scanner can follow.
- * Returns 1 when it is, 0 when not, or DFFIX_ENOMEM. */
-static int check_merged(dfx_pass_ctx *ctx, dfx_arena *scratch, const dffix_buf *text, const dffix_buf *want,
-                        const dfx_instr *flags)
-{
-	dfx_node *nf, *nl;
-	int error = parse_scratch(&nf, &nl, ctx, scratch, text->ptr, text->size);
-	if (error == DFFIX_ENOMEM)
-		return error;
-	if (error < 0 || !nf || nf != nl || nf->kind != DFX_NODE_INSTRUCTION || nf->instr.keyword != DFX_KW_RUN ||
-	    nf->instr.json || nf->heredoc_count || nf->logical_len != want->size ||
-	    memcmp(nf->logical, want->ptr, want->size) || !same_flags(&nf->instr, flags))
-		return 0;
-	dfx_sh_script s;
-	const dfx_span a = nf->instr.args;
-	if ((error = dfx_sh_scan(&s, scratch, nf->logical + a.start, nf->logical_len - a.start)) < 0)
-		return error;
-	return !s.unterminated && !s.syntax_error;
 }
 
 /* Section - the pass */
@@ -485,7 +423,7 @@ static const char *pair_problem(dfx_pass_ctx *ctx, const dfx_pass *self, run_inf
 		return "exec-form (JSON) RUN";
 	if (an->heredoc_count || bn->heredoc_count)
 		return "RUN with a heredoc";
-	if (!same_flags(ai, bi)) {
+	if (!dfx_pass_same_flags(ai, bi)) {
 		char fa[200], fb[200];
 		describe_flags(fa, sizeof(fa), ai);
 		describe_flags(fb, sizeof(fb), bi);
@@ -495,7 +433,7 @@ static const char *pair_problem(dfx_pass_ctx *ctx, const dfx_pass *self, run_inf
 	const char *why = mount_problem(ai);
 	if (why)
 		return why;
-	if (!src_trim_end(an) || a->trim_len == 0 || b->trim_len == 0)
+	if (!dfx_pass_src_trim_end(an) || a->trim_len == 0 || b->trim_len == 0)
 		return "unusual line layout";
 	if ((*error = scan_run(a)) < 0 || (*error = scan_run(b)) < 0)
 		return NULL;
@@ -535,14 +473,14 @@ static int merge_chain(dfx_pass_ctx *ctx, const dfx_pass *self, run_info *chain,
 	dffix_buf text = DFFIX_BUF_INIT, want = DFFIX_BUF_INIT;
 	dfx_arena scratch = DFX_ARENA_INIT; /* the trial parse and scan */
 	dfx_node *first = chain[0].node, *last = chain[count - 1].node;
-	int error = dffix_buf_put(&text, first->src + first->start, src_trim_end(first) - first->start);
+	int error = dffix_buf_put(&text, first->src + first->start, dfx_pass_src_trim_end(first) - first->start);
 	for (size_t i = 1; i < count && error == 0; i++)
 		error = put_next(&text, ctx, chain[i - 1].node, chain[i].node, i + 1 == count);
 	if (error == 0)
 		error = expected_logical(&want, chain, count);
 	if (error < 0)
 		goto done;
-	error = check_merged(ctx, &scratch, &text, &want, &first->instr);
+	error = dfx_pass_check_run_text(ctx, &scratch, &text, &want, &first->instr);
 	if (error < 0)
 		goto done;
 	if (error == 0) {

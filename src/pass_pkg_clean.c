@@ -468,21 +468,6 @@ static const char *append_problem(dfx_arena *scratch, const char *text, const df
 	return NULL;
 }
 
-/* The end of the node's text in its source without trailing blanks, or 0
- * when its last line is not a plain content line. */
-static uint32_t src_trim_end(const dfx_node *n)
-{
-	if (!n->segment_count)
-		return 0;
-	const dfx_segment *sg = &n->segments[n->segment_count - 1];
-	if (sg->kind != DFX_SEG_CONTENT || sg->continues)
-		return 0;
-	uint32_t e = sg->text_end;
-	while (e > sg->text_start && is_blank(n->src[e - 1]))
-		e--;
-	return e > sg->text_start ? e : 0;
-}
-
 /* Builds the new text and the logical line it must parse to. */
 static int build(dffix_buf *text, dffix_buf *want, const dfx_node *n, const edit *edits, size_t count)
 {
@@ -518,44 +503,6 @@ static int build(dffix_buf *text, dffix_buf *want, const dfx_node *n, const edit
 	if (error == 0 && log < n->logical_len)
 		error = dffix_buf_put(want, n->logical + log, n->logical_len - log);
 	return error;
-}
-
-/* Parses text as dfx_cst_parse_fragment() does, but into the scratch arena:
- * the trial parse is thrown away, so it must not stay in the document's
- * arena (one per rewritten RUN would add up on big files). A fragment parse
- * uses only the document's arena and escape character. */
-static int parse_scratch(dfx_node **first, dfx_node **last, const dfx_pass_ctx *ctx, dfx_arena *scratch,
-                         const char *text, size_t len)
-{
-	dffix_doc shadow;
-	memset(&shadow, 0, sizeof(shadow));
-	shadow.arena = *scratch;
-	shadow.escape = ctx->doc->escape;
-	int error = dfx_cst_parse_fragment(first, last, &shadow, text, len);
-	*scratch = shadow.arena;
-	return error;
-}
-
-/* 1 when the new text parses as the same RUN with the expected logical line. */
-static int check_new(dfx_pass_ctx *ctx, dfx_arena *scratch, const dffix_buf *text, const dffix_buf *want,
-                     const dfx_instr *old)
-{
-	dfx_node *nf, *nl;
-	int error = parse_scratch(&nf, &nl, ctx, scratch, text->ptr, text->size);
-	if (error == DFFIX_ENOMEM)
-		return error;
-	if (error < 0 || !nf || nf != nl || nf->kind != DFX_NODE_INSTRUCTION || nf->instr.keyword != DFX_KW_RUN ||
-	    nf->instr.json || nf->heredoc_count || nf->logical_len != want->size ||
-	    memcmp(nf->logical, want->ptr, want->size) || nf->instr.flag_count != old->flag_count)
-		return 0;
-	for (size_t i = 0; i < old->flag_count; i++)
-		if (strcmp(nf->instr.flag_values[i], old->flag_values[i]))
-			return 0;
-	dfx_sh_script s;
-	const dfx_span a = nf->instr.args;
-	if ((error = dfx_sh_scan(&s, scratch, nf->logical + a.start, nf->logical_len - a.start)) < 0)
-		return error;
-	return !s.unterminated && !s.syntax_error;
 }
 
 static int fix_run(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_arena *scratch, dfx_node *n, const dfx_shell_state *sh,
@@ -684,7 +631,7 @@ static int fix_run(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_arena *scratch, 
 			return error;
 		norder = 0;
 	}
-	if (norder && !src_trim_end(n)) {
+	if (norder && !dfx_pass_src_trim_end(n)) {
 		if ((error = dfx_pass_refused(ctx, self, n, "no cleanup added: unusual line layout")) < 0)
 			return error;
 		norder = 0;
@@ -704,7 +651,7 @@ static int fix_run(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_arena *scratch, 
 		uint32_t tl = (uint32_t)n->logical_len;
 		while (tl > in->args.start && is_blank(n->logical[tl - 1]))
 			tl--;
-		edits[nedits++] = (edit){tl, src_trim_end(n), app.ptr, 1};
+		edits[nedits++] = (edit){tl, dfx_pass_src_trim_end(n), app.ptr, 1};
 	}
 	/* In source order (insertion sort: a handful of edits). */
 	for (size_t i = 1; i < nedits; i++)
@@ -715,7 +662,7 @@ static int fix_run(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_arena *scratch, 
 		}
 	if ((error = build(&newtext, &want, n, edits, nedits)) < 0)
 		goto done;
-	if ((error = check_new(ctx, scratch, &newtext, &want, in)) < 0)
+	if ((error = dfx_pass_check_run_text(ctx, scratch, &newtext, &want, in)) < 0)
 		goto done;
 	if (error == 0) {
 		error =

@@ -7,6 +7,7 @@
 
 #include "alloc.h"
 #include "pass.h"
+#include "shell.h"
 #include "suppress.h"
 
 /* DESIGN.md's order: pins first (other passes match image names), then
@@ -78,6 +79,53 @@ int dfx_pass_suppressed(dfx_pass_ctx *ctx, const dfx_pass *pass, const dfx_node 
 const char *dfx_pass_eol(const dfx_pass_ctx *ctx)
 {
 	return ctx->doc->crlf ? "\r\n" : "\n";
+}
+
+uint32_t dfx_pass_src_trim_end(const dfx_node *n)
+{
+	if (!n->segment_count)
+		return 0;
+	const dfx_segment *sg = &n->segments[n->segment_count - 1];
+	if (sg->kind != DFX_SEG_CONTENT || sg->continues)
+		return 0;
+	uint32_t e = sg->text_end;
+	while (e > sg->text_start && (n->src[e - 1] == ' ' || n->src[e - 1] == '\t'))
+		e--;
+	return e > sg->text_start ? e : 0;
+}
+
+int dfx_pass_same_flags(const dfx_instr *a, const dfx_instr *b)
+{
+	if (a->flag_count != b->flag_count)
+		return 0;
+	for (size_t i = 0; i < a->flag_count; i++)
+		if (strcmp(a->flag_values[i], b->flag_values[i]))
+			return 0;
+	return 1;
+}
+
+int dfx_pass_check_run_text(dfx_pass_ctx *ctx, dfx_arena *scratch, const dffix_buf *text, const dffix_buf *want,
+                            const dfx_instr *flags)
+{
+	/* A fragment parse uses only the document's arena and escape character. */
+	dffix_doc shadow;
+	memset(&shadow, 0, sizeof(shadow));
+	shadow.arena = *scratch;
+	shadow.escape = ctx->doc->escape;
+	dfx_node *nf, *nl;
+	int error = dfx_cst_parse_fragment(&nf, &nl, &shadow, text->ptr, text->size);
+	*scratch = shadow.arena;
+	if (error == DFFIX_ENOMEM)
+		return error;
+	if (error < 0 || !nf || nf != nl || nf->kind != DFX_NODE_INSTRUCTION || nf->instr.keyword != DFX_KW_RUN ||
+	    nf->instr.json || nf->heredoc_count || nf->logical_len != want->size ||
+	    memcmp(nf->logical, want->ptr, want->size) || !dfx_pass_same_flags(&nf->instr, flags))
+		return 0;
+	dfx_sh_script s;
+	const dfx_span a = nf->instr.args;
+	if ((error = dfx_sh_scan(&s, scratch, nf->logical + a.start, nf->logical_len - a.start)) < 0)
+		return error;
+	return !s.unterminated && !s.syntax_error;
 }
 
 /* 1 when text placed right after `node` would join it: the node ends in a
