@@ -313,8 +313,17 @@ static void process(job *j)
 			j->error = 1;
 		}
 	}
-	if (!cli.write && !cli.list && !cli.diff && !cli.check)
-		dffix_buf_put(&j->out, res, out.size);
+	if (!cli.write && !cli.list && !cli.diff && !cli.check) {
+		if (j->out.size == 0) {
+			/* Hand the buffer over: a copy would cost the file's size again. */
+			dffix_buf empty = DFFIX_BUF_INIT;
+			dffix_buf_dispose(&j->out);
+			j->out = out;
+			out = empty;
+		} else {
+			dffix_buf_put(&j->out, res, out.size);
+		}
+	}
 done:
 	dffix_doc_free(doc);
 	dfx_config_dispose(&cfg);
