@@ -377,6 +377,95 @@ static void test_pass_arbitrary_uid__exact_commands(void **state)
 	           "RUN chgrp -R 0 /app && \\\n    chmod -R g=u /app\n");
 }
 
+static void test_pass_arbitrary_uid__mentions(void **state)
+{
+	(void)state;
+	/* `data` mentions no `a`: /a is not written after its VOLUME. */
+	expect_fix("FROM ubi9\nCOPY x /data/\nWORKDIR /srv\nVOLUME /a\nRUN echo data\nUSER 1001\n",
+	           "FROM ubi9\nCOPY x /data/\nWORKDIR /srv\nRUN mkdir -p /a && \\\n    chgrp -R 0 /a && \\\n"
+	           "    chmod -R g=u /a\nVOLUME /a\nRUN echo data\nRUN chgrp -R 0 /srv && \\\n"
+	           "    chmod -R g=u /srv\nUSER 1001\n");
+	/* Names with other characters than a word's are words too, bounded
+	 * the same way: v+1 is mentioned, v+2 and v+3 are not. */
+	outcome r;
+	fix(&r, "FROM ubi9\nWORKDIR /srv\nVOLUME /v+1 /v+2 /v+3\nRUN echo v+1 xv+2 v+3x\nUSER 1001\n");
+	assert_string_equal(r.out.ptr, "FROM ubi9\nWORKDIR /srv\nRUN mkdir -p /v+2 /v+3 && \\\n"
+	                               "    chgrp -R 0 /v+2 /v+3 && \\\n    chmod -R g=u /v+2 /v+3\n"
+	                               "VOLUME /v+1 /v+2 /v+3\nRUN echo v+1 xv+2 v+3x\nRUN chgrp -R 0 /srv && \\\n"
+	                               "    chmod -R g=u /srv\nUSER 1001\n");
+	assert_non_null(
+	    find_diag(r.doc, DFFIX_DIAG_REFUSED, "VOLUME on line 3 comes before the last write to /v+1 (line 4)"));
+	done(&r);
+	/* chgrp of a parent and chmod of the directory hand it over; a
+	 * sibling only gets the chgrp, and the RUN writes it. */
+	expect_fix("FROM ubi9\nWORKDIR /app/data\nWORKDIR /app/other\n"
+	           "RUN chgrp -R 0 /app && chmod -R g=u /app/data\nUSER 1001\n",
+	           "FROM ubi9\nWORKDIR /app/data\nWORKDIR /app/other\n"
+	           "RUN chgrp -R 0 /app && chmod -R g=u /app/data\nRUN chgrp -R 0 /app/other && \\\n"
+	           "    chmod -R g=u /app/other\nUSER 1001\n");
+}
+
+/* Files with thousands of directories or instructions: one RUN per window,
+ * the outermost directory of a chain only, and no time blow-up. */
+static void test_pass_arbitrary_uid__many(void **state)
+{
+	(void)state;
+	enum { N = 900, VOLUMES = 300 };
+	dffix_buf in = DFFIX_BUF_INIT, want = DFFIX_BUF_INIT, list = DFFIX_BUF_INIT;
+	/* Many VOLUMEs: one RUN before the first, which a second run must
+	 * recognise in full (it once read a command's first 64 words only). */
+	assert_int_equal(dffix_buf_puts(&in, "FROM ubi9\n"), 0);
+	for (int i = 0; i < VOLUMES; i++) {
+		assert_int_equal(dffix_buf_printf(&in, "VOLUME /d%d\n", i), 0);
+		assert_int_equal(dffix_buf_printf(&list, " /d%d", i), 0);
+	}
+	assert_int_equal(dffix_buf_puts(&in, "USER 1001\n"), 0);
+	assert_int_equal(dffix_buf_printf(&want,
+	                                  "FROM ubi9\nRUN mkdir -p%s && \\\n    chgrp -R 0%s && \\\n"
+	                                  "    chmod -R g=u%s\n%s",
+	                                  list.ptr, list.ptr, list.ptr, in.ptr + strlen("FROM ubi9\n")),
+	                 0);
+	expect_fix(in.ptr, want.ptr);
+	dffix_buf_dispose(&in);
+	dffix_buf_dispose(&want);
+	dffix_buf_dispose(&list);
+
+	/* A long relative WORKDIR chain: only its top is handed over. */
+	dffix_buf chain = DFFIX_BUF_INIT, fixed = DFFIX_BUF_INIT;
+	assert_int_equal(dffix_buf_puts(&chain, "FROM ubi9\nWORKDIR /app\n"), 0);
+	for (int i = 0; i < N; i++)
+		assert_int_equal(dffix_buf_puts(&chain, i % 3 == 2 ? "WORKDIR ../b\n" : "WORKDIR a\n"), 0);
+	assert_int_equal(
+	    dffix_buf_printf(&fixed, "%sRUN chgrp -R 0 /app && \\\n    chmod -R g=u /app\nUSER 1001\n", chain.ptr), 0);
+	assert_int_equal(dffix_buf_puts(&chain, "USER 1001\n"), 0);
+	expect_fix(chain.ptr, fixed.ptr);
+	dffix_buf_dispose(&fixed);
+
+	/* The same chain under /etc: each directory refused, with its path
+	 * (cut in the message, which is cut anyway). */
+	outcome r;
+	memcpy(chain.ptr + strlen("FROM ubi9\nWORKDIR /"), "etc", 3);
+	fix(&r, chain.ptr);
+	assert_string_equal(r.out.ptr, chain.ptr);
+	assert_int_equal(count_kind(r.doc, DFFIX_DIAG_APPLIED), 0);
+	assert_int_equal(count_kind(r.doc, DFFIX_DIAG_REFUSED), N + 1);
+	assert_non_null(find_diag(r.doc, DFFIX_DIAG_REFUSED, "not changing /etc/a/b/a/b/a/b/a/b"));
+	done(&r);
+	dffix_buf_dispose(&chain);
+
+	/* Each WORKDIR before its own CMD: one RUN each. */
+	dffix_buf cmds = DFFIX_BUF_INIT;
+	assert_int_equal(dffix_buf_puts(&cmds, "FROM ubi9\n"), 0);
+	for (int i = 0; i < N; i++)
+		assert_int_equal(dffix_buf_printf(&cmds, "WORKDIR /w%d\nCMD x\n", i), 0);
+	fix(&r, cmds.ptr);
+	assert_int_equal(count_kind(r.doc, DFFIX_DIAG_APPLIED), N);
+	assert_non_null(
+	    strstr(r.out.ptr, "WORKDIR /w899\nRUN chgrp -R 0 /w899 && \\\n    chmod -R g=u /w899\nCMD x\n"));
+	done(&r);
+	dffix_buf_dispose(&cmds);
+}
+
 static void test_pass_arbitrary_uid__pragmas(void **state)
 {
 	(void)state;
@@ -415,6 +504,8 @@ int main(void)
 	    cmocka_unit_test(test_pass_arbitrary_uid__run_writes),
 	    cmocka_unit_test(test_pass_arbitrary_uid__own_run_is_not_a_write),
 	    cmocka_unit_test(test_pass_arbitrary_uid__exact_commands),
+	    cmocka_unit_test(test_pass_arbitrary_uid__mentions),
+	    cmocka_unit_test(test_pass_arbitrary_uid__many),
 	    cmocka_unit_test(test_pass_arbitrary_uid__pragmas),
 	    cmocka_unit_test(test_pass_arbitrary_uid__crlf_and_escape),
 	};
