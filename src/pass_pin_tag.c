@@ -397,8 +397,7 @@ cleanup:
 }
 
 /* FROM with a variable: follow a global ARG default, or refuse. */
-static int pin_variable_from(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_node *from, dfx_span w,
-                             size_t stages_before)
+static int pin_variable_from(dfx_pass_ctx *ctx, const dfx_pass *self, dfx_node *from, dfx_span w, size_t stages_before)
 {
 	const char *s = from->logical + w.start;
 	size_t len = w.end - w.start;

@@ -136,8 +136,8 @@ int dfx_stages_compute(dfx_stages *out, dffix_doc *doc)
 			if (dfx_instr_nth_word(&as, node->logical, in->args, 1) && as.end - as.start == 2 &&
 			    !strncasecmp(node->logical + as.start, "as", 2) &&
 			    dfx_instr_nth_word(&name, node->logical, in->args, 2)) {
-				char *nm = dfx_arena_strndup(&doc->arena, node->logical + name.start,
-							     name.end - name.start);
+				char *nm =
+				    dfx_arena_strndup(&doc->arena, node->logical + name.start, name.end - name.start);
 				if (!nm)
 					return DFFIX_ENOMEM;
 				for (char *c = nm; *c; c++)
