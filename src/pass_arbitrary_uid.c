@@ -409,21 +409,6 @@ static size_t user_word(const dfx_node *n)
 	return w;
 }
 
-static int shell_is_posix(const dfx_instr *in)
-{
-	if (!in->json || in->json_count == 0)
-		return 0;
-	const char *prog = in->json_values[0];
-	const char *slash = strrchr(prog, '/');
-	if (slash)
-		prog = slash + 1;
-	static const char *const posix[] = {"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox", NULL};
-	for (size_t i = 0; posix[i]; i++)
-		if (!strcmp(prog, posix[i]))
-			return 1;
-	return 0;
-}
-
 /* What the build has set up before an instruction. */
 typedef struct state {
 	uint32_t cwd;     /* working directory; NIL when unknown */
@@ -466,7 +451,7 @@ static int step(state *st, path_tree *t, dfx_arena *arena, const dfx_node *n, ch
 		break;
 	}
 	case DFX_KW_SHELL:
-		st->shell_posix = shell_is_posix(in);
+		st->shell_posix = dfx_shell_is_posix(in);
 		st->shell_node = n;
 		break;
 	default:
