@@ -58,7 +58,7 @@ static void *alloc_array(size_t count, size_t size, int zeroed)
  * no lines at all. */
 static int split_lines(side *s, const char *text, size_t len)
 {
-	const char *p = text, *end = text + len;
+	const char *p = text, *end = len ? text + len : text; /* text may be NULL when empty */
 	size_t n = 0;
 
 	s->text = text;

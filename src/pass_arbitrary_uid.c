@@ -1149,9 +1149,9 @@ static int mark_inside(uid_ctx *u, const uint32_t *xs, size_t nx, const uint32_t
  * which lies under the other. */
 static int mark_handed(uid_ctx *u, const instr_facts *f, long i)
 {
-	const uint32_t *grp = u->grp_ids.items + f->grp.start, *mod = u->mod_ids.items + f->mod.start;
 	if (!f->grp.len || !f->mod.len)
-		return 0;
+		return 0; /* (the lists may be empty, their items NULL) */
+	const uint32_t *grp = u->grp_ids.items + f->grp.start, *mod = u->mod_ids.items + f->mod.start;
 	int error = mark_inside(u, grp, f->grp.len, mod, f->mod.len, i);
 	return error < 0 ? error : mark_inside(u, mod, f->mod.len, grp, f->grp.len, i);
 }
@@ -1218,7 +1218,8 @@ static int spread(uid_ctx *u)
 		u->mentioned[k] = -1;
 	for (size_t i = 0; i < u->n; i++) {
 		const instr_facts *f = &u->facts[i];
-		const uint32_t *paths = u->path_ids.items + f->paths.start;
+		/* No arithmetic on an empty list's NULL items (undefined). */
+		const uint32_t *paths = f->paths.len ? u->path_ids.items + f->paths.start : NULL;
 		long at = (long)i;
 		uint32_t cwd = u->before[i].cwd;
 		switch (u->nodes[i]->instr.keyword) {

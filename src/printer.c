@@ -485,9 +485,11 @@ int dfx_print_instruction(dffix_buf *out, const dffix_doc *doc, const dfx_node *
 			while (!e.error && e.out->size > e.line_start && dfx_is_space((unsigned char)e.out->ptr[e.out->size - 1]))
 				e.out->size--;
 			size_t n = e.out->size - e.line_start;
-			const char *t = e.out->ptr + e.line_start;
-			if (!e.error && n < keep - e.line_start && n >= 1 && t[n - 1] == esc && !(n >= 2 && t[n - 2] == esc))
-				e.out->size = keep;
+			if (!e.error && n < keep - e.line_start && n >= 1) { /* n >= 1: ptr is not NULL */
+				const char *t = e.out->ptr + e.line_start;
+				if (t[n - 1] == esc && !(n >= 2 && t[n - 2] == esc))
+					e.out->size = keep;
+			}
 			if (!e.error)
 				e.out->ptr[e.out->size] = '\0';
 			emit_eol(&e, eol);
