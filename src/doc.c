@@ -257,13 +257,8 @@ int dfx_cst_parse_fragment(dfx_node **first, dfx_node **last, dffix_doc *doc, co
 	if (memchr(copy, '\0', len))
 		return DFFIX_EPARSE;
 	/* A pass must not write a line the builder's scanner refuses. */
-	for (size_t ls = 0; ls < len;) {
-		const char *nl = memchr(copy + ls, '\n', len - ls);
-		size_t le = nl ? (size_t)(nl - copy) : len;
-		if (le - ls > DFX_MAX_LINE)
-			return DFFIX_EPARSE;
-		ls = le + 1;
-	}
+	if (dfx_has_long_line(copy, len))
+		return DFFIX_EPARSE;
 	int error = dfx_parse(first, last, doc, copy, 0, (uint32_t)len, 0, 0);
 	for (dfx_node *n = *first; n; n = n->next)
 		n->synthesized = 1;

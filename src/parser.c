@@ -410,3 +410,15 @@ int dfx_parse(dfx_node **first, dfx_node **last, dffix_doc *doc, const char *src
 	*last = p.last;
 	return p.failed ? DFFIX_EPARSE : 0;
 }
+
+int dfx_has_long_line(const char *text, size_t len)
+{
+	for (size_t ls = 0; ls < len;) {
+		const char *nl = memchr(text + ls, '\n', len - ls);
+		size_t le = nl ? (size_t)(nl - text) : len;
+		if (le - ls > DFX_MAX_LINE)
+			return 1;
+		ls = le + 1;
+	}
+	return 0;
+}

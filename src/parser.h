@@ -8,6 +8,10 @@
 /* BuildKit's bufio.Scanner limit: a physical line longer than this is an error. */
 #define DFX_MAX_LINE 65535u
 
+/* 1 when text[0..len) holds a line (ended by '\n' or the end) longer than
+ * DFX_MAX_LINE: text a pass or the formatter must not write. */
+int dfx_has_long_line(const char *text, size_t len);
+
 /*
  * Parses src[start..len) into a chain of nodes returned in *first and *last.
  * With `directives`, parser directives are recognized at the start (and may

@@ -591,19 +591,6 @@ static void emit_verbatim(emitter *e, const char *src, uint32_t start, uint32_t 
 }
 
 /* Unknown instructions are kept exactly as written. */
-/* 1 when s[0..n) holds a line longer than the builder's scanner takes. */
-static int has_long_line(const char *s, size_t n)
-{
-	for (size_t ls = 0; ls < n;) {
-		const char *nl = memchr(s + ls, '\n', n - ls);
-		size_t le = nl ? (size_t)(nl - s) : n;
-		if (le - ls > DFX_MAX_LINE)
-			return 1;
-		ls = le + 1;
-	}
-	return 0;
-}
-
 static int is_unknown(const dfx_node *n)
 {
 	return n->instr.keyword == DFX_KW_UNKNOWN ||
@@ -705,21 +692,20 @@ int dffix_doc_format(dffix_buf *out, const dffix_doc *doc, const dffix_options *
 		case DFX_NODE_INSTRUCTION: {
 			/* Keywords split across lines are too odd to reformat safely. */
 			const dfx_segment *first = &n->segments[0];
-			size_t before = out->size;
-			int printed_long = 0;
-			if (!(n->instr.keyword_span.end > first->text_end - first->text_start || is_unknown(n))) {
+			int verbatim = n->instr.keyword_span.end > first->text_end - first->text_start || is_unknown(n);
+			if (!verbatim) {
+				size_t before = out->size;
 				if (!e.error)
 					e.error = dfx_print_instruction(out, doc, n, eol, indent, posix_shell);
 				/* Spacing added to a line near the builder's limit (a long
 				 * JSON array gets `, `) must not push it over: keep it as is. */
-				printed_long = !e.error && has_long_line(out->ptr + before, out->size - before);
-				if (printed_long) {
+				verbatim = !e.error && dfx_has_long_line(out->ptr + before, out->size - before);
+				if (verbatim) {
 					out->size = before;
 					out->ptr[before] = '\0';
 				}
 			}
-			if (printed_long || n->instr.keyword_span.end > first->text_end - first->text_start ||
-			    is_unknown(n)) {
+			if (verbatim) {
 				uint32_t bs = n->heredoc_count ? n->heredocs[0].body_start : n->end;
 				emit_verbatim(&e, n->src, n->start, bs, eol, &open_line);
 				if (n->heredoc_count) {
